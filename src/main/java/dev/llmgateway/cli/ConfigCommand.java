@@ -1,0 +1,74 @@
+package dev.llmgateway.cli;
+
+import dev.llmgateway.config.ConfigBinder;
+import dev.llmgateway.config.ConfigException;
+import dev.llmgateway.config.ConfigProblem;
+import dev.llmgateway.config.ConfigReader;
+import dev.llmgateway.config.GatewayConfig;
+import dev.llmgateway.config.LocalModel;
+import dev.llmgateway.config.Overrides;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code config check}. */
+@Command(name = "config", mixinStandardHelpOptions = true, description = "Work with llm.yml.",
+    subcommands = {ConfigCommand.Check.class})
+final class ConfigCommand implements Runnable {
+
+  @Spec
+  private CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required (check)");
+  }
+
+  /** Validates the file; errors name the file, line and key. Exit 2 when invalid. */
+  @Command(name = "check", mixinStandardHelpOptions = true,
+      description = "Validate llm.yml; problems name the file, line and key.")
+  static final class Check implements Callable<Integer> {
+
+    @Mixin
+    private ConfigOption config;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter err = spec.commandLine().getErr();
+      String file = config.path().toString();
+      ConfigBinder.Bound bound;
+      try {
+        bound = ConfigReader.read(config.path(), Overrides.of(null, null, null, null, null, System.getenv()));
+      } catch (ConfigException e) {
+        err.println(e.describeAll());
+        err.println(file + " is not valid (" + e.errors().size() + " error"
+            + (e.errors().size() == 1 ? "" : "s") + ")");
+        err.flush();
+        return Main.USAGE;
+      }
+      for (ConfigProblem w : bound.warnings()) {
+        out.println(w.format(file));
+      }
+      out.println(summary(file, bound.config()));
+      out.flush();
+      return Main.OK;
+    }
+
+    private static String summary(String file, GatewayConfig c) {
+      long ollama = c.localModels().stream().filter(LocalModel::ollama).count();
+      return file + " is valid: " + c.localModels().size() + " local models (" + ollama + " Ollama), "
+          + c.cloudModels().size() + " cloud models; main"
+          + (c.mainMode() == null ? "" : " (" + c.mainMode().yamlName() + ")") + " = "
+          + (c.mainRef() == null ? "none" : c.mainRef()) + ", embedding = "
+          + (c.embeddingLlm() == null ? "none" : c.embeddingLlm());
+    }
+  }
+}

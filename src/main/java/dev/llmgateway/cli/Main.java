@@ -1,0 +1,55 @@
+package dev.llmgateway.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code java -jar llm-gateway.jar <command>}. Exit codes: 0 success, 1 runtime failure, 2 usage or
+ * config error.
+ */
+@Command(name = "llm-gateway", mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "One OpenAI-compatible API in front of llama.cpp, Ollama and LiteLLM.",
+    subcommands = {ServeCommand.class, ModelsCommand.class, ConfigCommand.class,
+        CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+  public static final int OK = 0;
+  public static final int FAILURE = 1;
+  public static final int USAGE = 2;
+
+  @Spec
+  private CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs a command line and returns its exit code (never exits; for tests). */
+  public static int run(String... args) {
+    CommandLine cli = new CommandLine(new Main());
+    cli.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
+      PrintWriter err = cmd.getErr();
+      err.println("error: " + (ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage()));
+      return FAILURE;
+    });
+    return cli.execute(args);
+  }
+
+  /** The version from the jar manifest (or "dev" when run from classes). */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"llm-gateway " + (v == null ? "dev" : v)};
+    }
+  }
+}

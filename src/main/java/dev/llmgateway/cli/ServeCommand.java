@@ -1,0 +1,88 @@
+package dev.llmgateway.cli;
+
+import dev.llmgateway.Gateway;
+import dev.llmgateway.config.ConfigException;
+import dev.llmgateway.config.Overrides;
+import io.vertx.core.Vertx;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code serve}: run the gateway until stopped. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+    description = "Run the gateway (OpenAI API on /v1, admin on /admin).")
+final class ServeCommand implements Callable<Integer> {
+
+  @Mixin
+  private ConfigOption config;
+
+  @Option(names = "--host", description = "address to listen on (default: gateway.host, else 127.0.0.1)")
+  private String host;
+
+  @Option(names = "--port", description = "port to listen on (default: gateway.port, else 8080; 0 = any free port)")
+  private Integer port;
+
+  @Option(names = "--llama-server", paramLabel = "PATH", description = "llama-server executable")
+  private String llamaServer;
+
+  @Option(names = "--ollama-url", paramLabel = "URL", description = "Ollama server, e.g. http://127.0.0.1:11434")
+  private String ollamaUrl;
+
+  @Option(names = "--model-path", paramLabel = "DIR", description = "folder of GGUF files")
+  private String modelPath;
+
+  @Option(names = "--instances", description = "HTTP server instances (default: one per CPU core)")
+  private Integer instances;
+
+  @Spec
+  private CommandSpec spec;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    Overrides overrides = Overrides.of(host, port, llamaServer, ollamaUrl, modelPath, System.getenv());
+    Gateway.Options options = Gateway.Options.of(config.path(), overrides);
+    if (instances != null) {
+      options = options.withRouterInstances(Math.max(1, instances));
+    }
+    Vertx vertx = Vertx.vertx();
+    Gateway gateway;
+    try {
+      gateway = Gateway.start(vertx, options).await();
+    } catch (Throwable failure) {
+      closeQuietly(vertx);
+      return explain(failure, err);
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> closeQuietly(vertx), "llm-gateway-shutdown"));
+    out.printf("llm-gateway listening on http://%s:%d (config %s)%n",
+        gateway.host(), gateway.port(), config.path());
+    out.flush();
+    new CountDownLatch(1).await(); // until a signal runs the shutdown hook
+    return Main.OK;
+  }
+
+  private static void closeQuietly(Vertx vertx) {
+    try {
+      vertx.close().await(15, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      // exiting anyway
+    }
+  }
+
+  private int explain(Throwable failure, PrintWriter err) {
+    if (failure instanceof ConfigException e) {
+      err.println(e.describeAll());
+      err.println("The gateway did not start: fix the file above (check it with `config check`).");
+      return Main.USAGE;
+    }
+    err.println("error: the gateway did not start: " + failure.getMessage());
+    return Main.FAILURE;
+  }
+}

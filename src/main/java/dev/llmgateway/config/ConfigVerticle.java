@@ -1,0 +1,216 @@
+package dev.llmgateway.config;
+
+import io.vertx.config.ConfigRetriever;
+import io.vertx.config.ConfigRetrieverOptions;
+import io.vertx.config.ConfigStoreOptions;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Owns {@code llm.yml}: loads it through Vert.x Config (file store, YAML format), checks it every scan
+ * period, and publishes each new valid config on {@link #CHANGED}. An edit that does not parse or
+ * validate keeps the last good config, is logged once, and is reported on {@link #STATUS}.
+ */
+public final class ConfigVerticle extends VerticleBase {
+
+  /** Published with {@code {"version", "loaded_at", "config"}} for every new valid config. */
+  public static final String CHANGED = "llm.config.changed";
+  /** Request/reply: the current config, same body as {@link #CHANGED}. */
+  public static final String CURRENT = "llm.config.current";
+  /** Request/reply: status, last error and the redacted config, for {@code GET /admin/config}. */
+  public static final String STATUS = "llm.config.status";
+
+  private static final Logger LOG = LoggerFactory.getLogger(ConfigVerticle.class);
+
+  private final Path file;
+  private final Overrides overrides;
+  private final long scanPeriodMs;
+  private final Function<String, String> env;
+
+  private ConfigRetriever retriever;
+  private long timerId = -1;
+  private boolean scanning;
+
+  private JsonObject currentRaw;
+  private GatewayConfig current;
+  private long version;
+  private Instant loadedAt;
+  private ConfigException lastError;
+
+  public ConfigVerticle(Path file, Overrides overrides, long scanPeriodMs, Function<String, String> env) {
+    this.file = file;
+    this.overrides = overrides;
+    this.scanPeriodMs = scanPeriodMs;
+    this.env = env;
+  }
+
+  @Override
+  public Future<?> start() {
+    // Not optional: an optional store turns a missing or half-written file into {}.
+    ConfigStoreOptions store = new ConfigStoreOptions().setType("file").setFormat("yaml")
+        .setOptional(false).setConfig(new JsonObject().put("path", file.toString()));
+    // We poll ourselves (scan period 0 here) so a failed read is reported our way and a
+    // revert to the last good file clears the error.
+    retriever = ConfigRetriever.create(vertx, new ConfigRetrieverOptions()
+        .setIncludeDefaultStores(false).setScanPeriod(0).addStore(store));
+    return check().compose(v -> {
+      if (current == null) {
+        return Future.failedFuture(lastError != null ? lastError
+            : unexpected(new IllegalStateException("the file changed while it was being read; try again")));
+      }
+      vertx.eventBus().consumer(CURRENT, msg -> msg.reply(payload()));
+      vertx.eventBus().consumer(STATUS, msg -> msg.reply(status()));
+      timerId = vertx.setPeriodic(scanPeriodMs, t -> {
+        if (!scanning) {
+          check();
+        }
+      });
+      return Future.succeededFuture();
+    });
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (timerId >= 0) {
+      vertx.cancelTimer(timerId);
+    }
+    return retriever.close();
+  }
+
+  /** One scan: read through the retriever, then accept or reject. Never fails. */
+  private Future<Void> check() {
+    scanning = true;
+    return retriever.getConfig()
+        .compose(this::accept, this::explainReadFailure)
+        .recover(err -> {
+          record(err instanceof ConfigException ce ? ce : unexpected(err));
+          return Future.succeededFuture();
+        })
+        .eventually(() -> {
+          scanning = false;
+          return Future.succeededFuture();
+        });
+  }
+
+  private Future<Void> accept(JsonObject raw) {
+    if (raw == null) {
+      raw = new JsonObject();
+    }
+    if (raw.equals(currentRaw)) {
+      if (lastError != null) {
+        LOG.info("{} is valid again; using it", file);
+        lastError = null;
+      }
+      return Future.succeededFuture();
+    }
+    JsonObject snapshot = raw;
+    return vertx.executeBlocking(() -> bind(snapshot)).map(bound -> {
+      GatewayConfig previous = current;
+      currentRaw = snapshot;
+      current = bound.config();
+      version++;
+      loadedAt = Instant.now();
+      lastError = null;
+      bound.warnings().forEach(w -> LOG.warn(w.format(file.toString())));
+      if (previous == null) {
+        LOG.info("loaded {}: {} local and {} cloud models, main = {}", file,
+            current.localModels().size(), current.cloudModels().size(), current.mainRef());
+      } else {
+        LOG.info("reloaded {} (version {}): {} local and {} cloud models, main = {}", file, version,
+            current.localModels().size(), current.cloudModels().size(), current.mainRef());
+        warnAboutRestartOnlySettings(previous.gateway(), current.gateway());
+      }
+      vertx.eventBus().publish(CHANGED, payload());
+      return null;
+    });
+  }
+
+  /** Runs on a worker: binding is cheap, but placing problems re-reads the file. */
+  private ConfigBinder.Bound bind(JsonObject raw) throws ConfigException {
+    try {
+      ConfigBinder.Bound bound = ConfigBinder.bind(ConfigJson.plain(raw), file, overrides);
+      if (bound.warnings().isEmpty()) {
+        return bound;
+      }
+      String text = ConfigReader.readText(file);
+      return new ConfigBinder.Bound(bound.config(), YamlLines.of(text).place(bound.warnings()));
+    } catch (ConfigException e) {
+      String text;
+      try {
+        text = ConfigReader.readText(file);
+      } catch (ConfigException unreadable) {
+        throw e;
+      }
+      throw ConfigReader.placed(e, text);
+    }
+  }
+
+  /** The retriever only says "failed"; read the file ourselves to say where and why. */
+  private Future<Void> explainReadFailure(Throwable cause) {
+    return vertx.executeBlocking(() -> {
+      ConfigReader.read(file, overrides);
+      return null; // fixed between the two reads: the next scan picks it up
+    }).mapEmpty();
+  }
+
+  private ConfigException unexpected(Throwable err) {
+    String why = err.getMessage() == null ? err.getClass().getSimpleName() : err.getMessage();
+    return new ConfigException(file.toString(), List.of(ConfigProblem.error("", "cannot load: " + why)));
+  }
+
+  private void record(ConfigException e) {
+    boolean same = lastError != null && lastError.getMessage().equals(e.getMessage());
+    lastError = e;
+    if (!same && current != null) {
+      LOG.warn("{} — keeping the last good config (version {})", e.getMessage(), version);
+    }
+  }
+
+  private static void warnAboutRestartOnlySettings(GatewaySettings before, GatewaySettings after) {
+    if (!before.host().equals(after.host()) || before.port() != after.port()) {
+      LOG.warn("gateway.host/port changed to {}:{}; restart the gateway to listen there",
+          after.host(), after.port());
+    }
+  }
+
+  private JsonObject payload() {
+    return new JsonObject()
+        .put("version", version)
+        .put("loaded_at", loadedAt.toString())
+        .put("config", ConfigJson.toJson(current));
+  }
+
+  private JsonObject status() {
+    SecretRedactor redactor = SecretRedactor.of(current, env);
+    JsonObject out = new JsonObject()
+        .put("status", lastError == null ? "ok" : "error")
+        .put("file", file.toAbsolutePath().toString())
+        .put("version", version)
+        .put("loaded_at", loadedAt.toString());
+    if (lastError != null) {
+      JsonArray problems = new JsonArray();
+      lastError.problems().forEach(p -> problems.add(new JsonObject()
+          .put("severity", p.warning() ? "warning" : "error")
+          .put("line", p.line())
+          .put("key", p.key())
+          .put("message", redactor.redactText(p.message()))));
+      out.put("last_error", new JsonObject()
+          .put("message", redactor.redactText(lastError.getMessage()))
+          .put("problems", problems));
+    } else {
+      out.putNull("last_error");
+    }
+    @SuppressWarnings("unchecked")
+    java.util.Map<String, Object> redacted =
+        (java.util.Map<String, Object>) redactor.redact(ConfigJson.plain(currentRaw));
+    return out.put("config", new JsonObject(redacted));
+  }
+}

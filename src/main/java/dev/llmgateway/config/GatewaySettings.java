@@ -1,0 +1,29 @@
+package dev.llmgateway.config;
+
+/**
+ * The gateway's own settings: the optional {@code gateway:} block, with flags and environment
+ * variables applied on top (flag over env over file). {@code adminToken} is a secret.
+ */
+public record GatewaySettings(
+    String host,
+    int port,
+    String adminToken,
+    String llamaServerCommand,
+    String ollamaUrl,
+    long maxBodyBytes,
+    long connectTimeoutMs,
+    long requestTimeoutMs) {
+
+  public static final String DEFAULT_HOST = "127.0.0.1";
+  public static final int DEFAULT_PORT = 8080;
+  public static final long DEFAULT_MAX_BODY_BYTES = 32L * 1024 * 1024;
+  public static final long DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
+  public static final long DEFAULT_REQUEST_TIMEOUT_MS = 600_000;
+
+  @Override
+  public String toString() {
+    return "GatewaySettings[host=" + host + ", port=" + port + ", adminToken="
+        + (adminToken == null ? "none" : "***") + ", llamaServerCommand=" + llamaServerCommand
+        + ", ollamaUrl=" + ollamaUrl + "]";
+  }
+}

@@ -1,0 +1,39 @@
+package dev.llmgateway.config;
+
+import java.util.List;
+
+/**
+ * One {@code local_models} entry. For {@link ModelType#LLAMA_CPP} {@code path} is a GGUF file under
+ * {@code model_path}; for {@link ModelType#OLLAMA} it is the Ollama model name ({@code qwen2.5:7b}).
+ */
+public record LocalModel(
+    String id,
+    String alias,
+    ModelType type,
+    String path,
+    String host,
+    int port,
+    List<String> capabilities,
+    String description,
+    boolean available,
+    String mmproj,
+    List<String> lora,
+    String loraBase,
+    List<String> supportedMedia) {
+
+  public static final String REF_PREFIX = "local_models/";
+
+  public LocalModel {
+    capabilities = List.copyOf(capabilities);
+    lora = List.copyOf(lora);
+    supportedMedia = List.copyOf(supportedMedia);
+  }
+
+  public String ref() {
+    return REF_PREFIX + id;
+  }
+
+  public boolean ollama() {
+    return type == ModelType.OLLAMA;
+  }
+}

@@ -1,0 +1,148 @@
+package dev.llmgateway.config;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Binds {@code local_models} and {@code cloud_models}: required keys, types, ranges, unique ids. */
+final class ModelEntriesBinder {
+
+  /** LiteLLM proxy's own default port. */
+  static final int LITELLM_DEFAULT_PORT = 4000;
+
+  private final ValueReader in;
+
+  ModelEntriesBinder(ValueReader in) {
+    this.in = in;
+  }
+
+  List<LocalModel> local(Map<String, Object> root, String ollamaHost, int ollamaPort) {
+    List<LocalModel> out = new ArrayList<>();
+    Map<String, String> seen = new HashMap<>();
+    List<Object> items = in.list(root, "local_models", "");
+    for (int i = 0; i < items.size(); i++) {
+      String at = "local_models[" + i + "]";
+      Map<String, Object> e = entry(items.get(i), at);
+      if (e == null) {
+        continue;
+      }
+      String id = id(e, at, seen);
+      String where = id == null ? at : at + " (" + id + ")";
+      String typeText = in.string(e, "type", where);
+      ModelType type = typeText == null ? ModelType.LLAMA_CPP : ModelType.fromYaml(typeText);
+      if (type == null) {
+        in.error(where + ".type", "must be llama_cpp or ollama (got \"" + typeText + "\")");
+        continue;
+      }
+      String path = in.string(e, "path", where);
+      if (path == null) {
+        in.error(where + ".path", type == ModelType.OLLAMA
+            ? "is required: the Ollama model name, e.g. qwen2.5:7b"
+            : "is required: the GGUF file, relative to model_path");
+      } else if (type == ModelType.LLAMA_CPP && escapesModelPath(path)) {
+        in.error(where + ".path", "\"" + path + "\" leads outside model_path; put the file under "
+            + "model_path or point model_path at its folder");
+      }
+      String host = in.string(e, "host", where);
+      Integer port = in.integer(e, "port", where, 1, 65535);
+      if (type == ModelType.OLLAMA) {
+        if (host == null) {
+          host = ollamaHost;
+        }
+        if (port == null && !e.containsKey("port")) {
+          port = ollamaPort;
+        }
+      } else {
+        if (host == null) {
+          host = GatewaySettings.DEFAULT_HOST;
+        }
+        if (port == null && !e.containsKey("port")) {
+          in.error(where + ".port", "is required for llama_cpp entries: the port llama-server "
+              + "listens on, e.g. port: 5025");
+        }
+      }
+      Boolean available = in.bool(e, "available", where);
+      LocalModel model = new LocalModel(id, in.string(e, "alias", where), type, path, host,
+          port == null ? 0 : port, in.strings(e, "capabilities", where),
+          in.string(e, "description", where), available == null || available,
+          in.string(e, "mmproj", where), in.strings(e, "lora", where),
+          in.string(e, "lora_base", where), in.strings(e, "supported_media", where));
+      if (id != null && path != null && port != null) {
+        out.add(model);
+      }
+    }
+    return out;
+  }
+
+  List<CloudModel> cloud(Map<String, Object> root) {
+    List<CloudModel> out = new ArrayList<>();
+    Map<String, String> seen = new HashMap<>();
+    List<Object> items = in.list(root, "cloud_models", "");
+    for (int i = 0; i < items.size(); i++) {
+      String at = "cloud_models[" + i + "]";
+      Map<String, Object> e = entry(items.get(i), at);
+      if (e == null) {
+        continue;
+      }
+      String id = id(e, at, seen);
+      String where = id == null ? at : at + " (" + id + ")";
+      String path = in.string(e, "path", where);
+      if (path == null) {
+        in.error(where + ".path", "is required: the LiteLLM model name, e.g. openai/gpt-4o");
+      }
+      String host = in.string(e, "host", where);
+      Integer port = in.integer(e, "port", where, 1, 65535);
+      Boolean available = in.bool(e, "available", where);
+      CloudModel model = new CloudModel(id, in.string(e, "alias", where), path,
+          host == null ? GatewaySettings.DEFAULT_HOST : host,
+          port == null ? LITELLM_DEFAULT_PORT : port, in.string(e, "api_key_name", where),
+          in.string(e, "api_key", where), in.strings(e, "capabilities", where),
+          in.string(e, "description", where), available == null || available);
+      if (id != null && path != null && (port != null || !e.containsKey("port"))) {
+        out.add(model);
+      }
+    }
+    return out;
+  }
+
+  @SuppressWarnings("unchecked")
+  private Map<String, Object> entry(Object item, String at) {
+    if (item instanceof Map<?, ?> m) {
+      return (Map<String, Object>) m;
+    }
+    in.error(at, "must be a mapping with at least `id:` (got " + ValueReader.describe(item) + ")");
+    return null;
+  }
+
+  private String id(Map<String, Object> e, String at, Map<String, String> seen) {
+    String id = in.string(e, "id", at);
+    if (id == null) {
+      in.error(at + ".id", "is required: a unique name for this entry");
+      return null;
+    }
+    String earlier = seen.putIfAbsent(id, at);
+    if (earlier != null) {
+      in.error(at + ".id", "duplicate id \"" + id + "\" (also used by " + earlier
+          + "); ids must be unique");
+      return null;
+    }
+    return id;
+  }
+
+  /** True for relative paths that climb out of model_path with {@code ..}. */
+  static boolean escapesModelPath(String path) {
+    Path p;
+    try {
+      p = Path.of(path);
+    } catch (java.nio.file.InvalidPathException e) {
+      return true;
+    }
+    if (p.isAbsolute()) {
+      return false;
+    }
+    Path base = Path.of("/base");
+    return !base.resolve(p).normalize().startsWith(base);
+  }
+}

@@ -1,0 +1,29 @@
+package dev.llmgateway.config;
+
+/** How a {@code local_models} entry is served. */
+public enum ModelType {
+  /** The gateway runs {@code llama-server} for the entry's GGUF file. */
+  LLAMA_CPP("llama_cpp"),
+  /** An Ollama daemon serves it; no process is started. */
+  OLLAMA("ollama");
+
+  private final String yamlName;
+
+  ModelType(String yamlName) {
+    this.yamlName = yamlName;
+  }
+
+  /** The spelling used in {@code llm.yml}. */
+  public String yamlName() {
+    return yamlName;
+  }
+
+  public static ModelType fromYaml(String value) {
+    for (ModelType t : values()) {
+      if (t.yamlName.equals(value)) {
+        return t;
+      }
+    }
+    return null;
+  }
+}

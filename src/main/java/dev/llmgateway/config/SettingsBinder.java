@@ -1,0 +1,166 @@
+package dev.llmgateway.config;
+
+import java.util.Locale;
+import java.util.Map;
+
+/** Binds the {@code llama_cpp:}, {@code hybrid_router:} and {@code gateway:} blocks. */
+final class SettingsBinder {
+
+  private final ValueReader in;
+
+  SettingsBinder(ValueReader in) {
+    this.in = in;
+  }
+
+  LlamaCppSettings llamaCpp(Map<String, Object> root) {
+    Map<String, Object> block = in.map(root, "llama_cpp", "");
+    if (block == null) {
+      return LlamaCppSettings.EMPTY;
+    }
+    Map<String, Object> embedding = in.map(block, "embedding", "llama_cpp");
+    return llamaCpp(block, "llama_cpp",
+        embedding == null ? null : llamaCpp(embedding, "llama_cpp.embedding", null));
+  }
+
+  private LlamaCppSettings llamaCpp(Map<String, Object> b, String at, LlamaCppSettings embedding) {
+    return new LlamaCppSettings(
+        in.integer(b, "ctx_size", at, 0, Integer.MAX_VALUE),
+        in.integer(b, "predict", at, -2, Integer.MAX_VALUE),
+        in.decimal(b, "temp", at),
+        in.integer(b, "threads", at, -1, 4096),
+        gpuLayers(b, at),
+        flashAttn(b, at),
+        in.string(b, "cache_type_k", at),
+        in.string(b, "cache_type_v", at),
+        in.integer(b, "batch_size", at, 1, Integer.MAX_VALUE),
+        in.integer(b, "ubatch_size", at, 1, Integer.MAX_VALUE),
+        in.bool(b, "cont_batching", at),
+        in.bool(b, "use_mmap", at),
+        in.bool(b, "function_calling", at),
+        in.bool(b, "jinja", at),
+        in.decimal(b, "repeat_penalty", at),
+        in.integer(b, "parallel", at, 1, 4096),
+        in.string(b, "pooling", at),
+        embedding);
+  }
+
+  /** {@code n_gpu_layers}: a number, {@code auto} or {@code all} (llama-server's -ngl values). */
+  private String gpuLayers(Map<String, Object> b, String at) {
+    Object v = b.get("n_gpu_layers");
+    if (v == null) {
+      return null;
+    }
+    String s = String.valueOf(v).trim().toLowerCase(Locale.ROOT);
+    if (s.equals("auto") || s.equals("all") || s.matches("-?\\d+")) {
+      return s;
+    }
+    in.error(at + ".n_gpu_layers", "must be a number, auto or all (got " + ValueReader.describe(v) + ")");
+    return null;
+  }
+
+  /** {@code flash_attn}: on/off/auto; YAML 1.1 reads a bare {@code on} as true, so booleans count too. */
+  private String flashAttn(Map<String, Object> b, String at) {
+    Object v = b.get("flash_attn");
+    if (v == null) {
+      return null;
+    }
+    if (v instanceof Boolean bool) {
+      return bool ? "on" : "off";
+    }
+    String s = String.valueOf(v).trim().toLowerCase(Locale.ROOT);
+    switch (s) {
+      case "on", "off", "auto":
+        return s;
+      case "true", "yes":
+        return "on";
+      case "false", "no":
+        return "off";
+      default:
+        in.error(at + ".flash_attn", "must be on, off or auto (got " + ValueReader.describe(v) + ")");
+        return null;
+    }
+  }
+
+  HybridRouter hybridRouter(Map<String, Object> root) {
+    Map<String, Object> b = in.map(root, "hybrid_router", "");
+    if (b == null) {
+      return HybridRouter.DEFAULTS;
+    }
+    String route = in.string(b, "default_route", "hybrid_router");
+    if (route != null && !route.equals("local") && !route.equals("cloud")) {
+      in.error("hybrid_router.default_route", "must be local or cloud (got \"" + route + "\")");
+      route = null;
+    }
+    Boolean fallback = in.bool(b, "fallback_on_llm_error", "hybrid_router");
+    Integer longChars = in.integer(b, "prefer_cloud_if_long_chars", "hybrid_router", 0, Integer.MAX_VALUE);
+    Boolean show = in.bool(b, "show_route_in_response", "hybrid_router");
+    return new HybridRouter(route == null ? "local" : route, fallback != null && fallback,
+        longChars == null ? 0 : longChars, show != null && show);
+  }
+
+  /** The {@code gateway:} block with flags and env applied on top. */
+  GatewaySettings gateway(Map<String, Object> root, Overrides ov, String ollamaUrl) {
+    Map<String, Object> b = in.map(root, "gateway", "");
+    if (b == null) {
+      b = Map.of();
+    }
+    String host = override(ov.host(), in.string(b, "host", "gateway"));
+    Integer port = ov.port() != null ? port(ov.port()) : in.integer(b, "port", "gateway", 0, 65535);
+    String token = override(ov.adminToken(), in.string(b, "admin_token", "gateway"));
+    Map<String, Object> llamaServer = in.map(b, "llama_server", "gateway");
+    String command = override(ov.llamaServerCommand(),
+        llamaServer == null ? null : in.string(llamaServer, "command", "gateway.llama_server"));
+    Long maxBody = in.longValue(b, "max_body_bytes", "gateway", 1024, Integer.MAX_VALUE);
+    Long connect = in.longValue(b, "connect_timeout_seconds", "gateway", 1, 3600);
+    Long request = in.longValue(b, "request_timeout_seconds", "gateway", 1, 86_400);
+    return new GatewaySettings(
+        host == null ? GatewaySettings.DEFAULT_HOST : host,
+        port == null ? GatewaySettings.DEFAULT_PORT : port,
+        token,
+        command == null ? "llama-server" : command,
+        ollamaUrl,
+        maxBody == null ? GatewaySettings.DEFAULT_MAX_BODY_BYTES : maxBody,
+        connect == null ? GatewaySettings.DEFAULT_CONNECT_TIMEOUT_MS : connect * 1000,
+        request == null ? GatewaySettings.DEFAULT_REQUEST_TIMEOUT_MS : request * 1000);
+  }
+
+  /** The explicitly configured Ollama URL (flag, env, then {@code gateway.ollama_url}), or null. */
+  String explicitOllamaUrl(Map<String, Object> root, Overrides ov) {
+    Map<String, Object> b = in.map(root, "gateway", "");
+    if (ov.ollamaUrl() != null) {
+      String url = OllamaUrl.normalize(ov.ollamaUrl().value());
+      if (url == null) {
+        in.error(ov.ollamaUrl().source(), "is not an Ollama address like http://127.0.0.1:11434 (got \""
+            + ov.ollamaUrl().value() + "\")");
+      }
+      return url;
+    }
+    String fromFile = b == null ? null : in.string(b, "ollama_url", "gateway");
+    if (fromFile == null) {
+      return null;
+    }
+    String url = OllamaUrl.normalize(fromFile);
+    if (url == null) {
+      in.error("gateway.ollama_url", "is not an Ollama address like http://127.0.0.1:11434 (got \""
+          + fromFile + "\")");
+    }
+    return url;
+  }
+
+  private Integer port(Overrides.Setting s) {
+    try {
+      int p = Integer.parseInt(s.value());
+      if (p >= 0 && p <= 65535) {
+        return p;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    in.error(s.source(), "must be a port number between 0 (any free port) and 65535 (got \"" + s.value() + "\")");
+    return null;
+  }
+
+  private static String override(Overrides.Setting s, String fileValue) {
+    return s != null ? s.value() : fileValue;
+  }
+}

@@ -1,0 +1,53 @@
+package dev.llmgateway.routing;
+
+/**
+ * Where a resolved model is served and how to address it: {@code upstreamModel} replaces the client's
+ * {@code model}; {@code apiKey} (cloud only) is a secret and never printed.
+ */
+public record Backend(
+    String ref,
+    String id,
+    Kind kind,
+    String host,
+    int port,
+    String upstreamModel,
+    String apiKeyName,
+    String apiKey) {
+
+  /** What serves the model. */
+  public enum Kind {
+    LLAMA_CPP("llama.cpp"), OLLAMA("ollama"), CLOUD("litellm");
+
+    private final String label;
+
+    Kind(String label) {
+      this.label = label;
+    }
+
+    public String label() {
+      return label;
+    }
+  }
+
+  public String authority() {
+    return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+  }
+
+  public String baseUrl() {
+    return "http://" + authority();
+  }
+
+  /** What to do when this backend cannot be reached. */
+  public String startHint() {
+    return switch (kind) {
+      case LLAMA_CPP -> "is llama-server running on that port?";
+      case OLLAMA -> "is Ollama running? start it with `ollama serve`";
+      case CLOUD -> "is the LiteLLM proxy running? start it with `litellm --port " + port + "`";
+    };
+  }
+
+  @Override
+  public String toString() {
+    return "Backend[" + ref + " -> " + kind.label() + " " + authority() + " model=" + upstreamModel + "]";
+  }
+}

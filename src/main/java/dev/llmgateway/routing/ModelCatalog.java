@@ -1,0 +1,118 @@
+package dev.llmgateway.routing;
+
+import dev.llmgateway.config.CloudModel;
+import dev.llmgateway.config.GatewayConfig;
+import dev.llmgateway.config.LocalModel;
+import dev.llmgateway.config.MainMode;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Resolves the {@code model} of a request to a backend, as DESIGN.md says: {@code main} or nothing →
+ * the main model of the current mode (for embeddings, nothing or {@code embedding} → embedding_llm);
+ * {@code local_models/<id>} and {@code cloud_models/<id>}; a bare id (local first); an alias; an
+ * Ollama model name of an {@code ollama} entry. Built once per config; lookups are map reads.
+ */
+public final class ModelCatalog {
+
+  private final GatewayConfig config;
+  private final Map<String, Backend> byRef = new LinkedHashMap<>();
+  private final Map<String, Backend> byName = new HashMap<>();
+
+  public ModelCatalog(GatewayConfig config) {
+    this.config = config;
+    for (LocalModel m : config.localModels()) {
+      byRef.put(m.ref(), backend(m));
+    }
+    for (CloudModel m : config.cloudModels()) {
+      byRef.put(m.ref(), backend(m));
+    }
+    // Precedence, first wins: local ids, cloud ids, aliases, Ollama model names.
+    config.localModels().forEach(m -> byName.putIfAbsent(m.id(), byRef.get(m.ref())));
+    config.cloudModels().forEach(m -> byName.putIfAbsent(m.id(), byRef.get(m.ref())));
+    config.localModels().stream().filter(m -> m.alias() != null)
+        .forEach(m -> byName.putIfAbsent(m.alias(), byRef.get(m.ref())));
+    config.cloudModels().stream().filter(m -> m.alias() != null)
+        .forEach(m -> byName.putIfAbsent(m.alias(), byRef.get(m.ref())));
+    config.localModels().stream().filter(LocalModel::ollama)
+        .forEach(m -> byName.putIfAbsent(m.path(), byRef.get(m.ref())));
+  }
+
+  public GatewayConfig config() {
+    return config;
+  }
+
+  /** Every entry, local then cloud, in file order. */
+  public List<Backend> all() {
+    return List.copyOf(byRef.values());
+  }
+
+  /** The backend for a requested model name, or an {@link ApiError} (404) saying what exists. */
+  public Backend resolve(String requested, Endpoint endpoint) {
+    String name = requested == null ? "" : requested.trim();
+    if (endpoint == Endpoint.EMBEDDINGS && (name.isEmpty() || name.equals("embedding"))) {
+      return roleOrError(config.embeddingLlm(), "no embedding model is selected: set embedding_llm "
+          + "in " + config.file());
+    }
+    if (name.isEmpty() || name.equals("main")) {
+      return roleOrError(config.mainRef(), "no main model is selected for main_llm_mode "
+          + mode() + ": set main_llm_local (or main_llm_cloud) in " + config.file());
+    }
+    Backend b = byRef.get(name);
+    if (b == null) {
+      b = byName.get(name);
+    }
+    if (b == null) {
+      throw ApiError.modelNotFound("The model `" + name + "` does not exist. Known models: " + known()
+          + " (GET /v1/models lists them; \"main\" is the selected main model)");
+    }
+    return b;
+  }
+
+  /** Roles of an entry: main and/or embedding. */
+  public List<String> rolesOf(String ref) {
+    List<String> roles = new ArrayList<>();
+    boolean mix = config.mainMode() == MainMode.MIX;
+    if (ref.equals(config.mainRef()) || mix && (ref.equals(config.mainLlmLocal()) || ref.equals(config.mainLlmCloud()))) {
+      roles.add("main");
+    }
+    if (ref.equals(config.embeddingLlm())) {
+      roles.add("embedding");
+    }
+    return roles;
+  }
+
+  private Backend roleOrError(String ref, String message) {
+    Backend b = ref == null ? null : byRef.get(ref);
+    if (b == null) {
+      throw ApiError.modelNotFound(message);
+    }
+    return b;
+  }
+
+  private String mode() {
+    return config.mainMode() == null ? "(not set)" : config.mainMode().yamlName();
+  }
+
+  private String known() {
+    List<String> ids = byRef.values().stream().map(Backend::id).distinct().toList();
+    String shown = ids.stream().limit(8).collect(Collectors.joining(", "));
+    return ids.size() > 8 ? shown + ", ... (" + ids.size() + " in all)" : shown;
+  }
+
+  private Backend backend(LocalModel m) {
+    Backend.Kind kind = m.ollama() ? Backend.Kind.OLLAMA : Backend.Kind.LLAMA_CPP;
+    // llama-server serves one model and echoes the request's model: send our id, not "main".
+    String upstream = m.ollama() ? m.path() : m.id();
+    return new Backend(m.ref(), m.id(), kind, m.host(), m.port(), upstream, null, null);
+  }
+
+  private Backend backend(CloudModel m) {
+    return new Backend(m.ref(), m.id(), Backend.Kind.CLOUD, m.host(), m.port(), m.path(),
+        m.apiKeyName(), m.apiKey());
+  }
+}

@@ -1,0 +1,55 @@
+package dev.llmgateway.routing;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/** {@code GET /v1/models} and {@code GET /v1/models/{id}} in OpenAI's list shape. */
+final class ModelsHandler {
+
+  private final Supplier<ModelCatalog> catalog;
+  private final LongSupplier created;
+
+  ModelsHandler(Supplier<ModelCatalog> catalog, LongSupplier created) {
+    this.catalog = catalog;
+    this.created = created;
+  }
+
+  void list(RoutingContext ctx) {
+    ModelCatalog current = catalog.get();
+    JsonArray data = new JsonArray();
+    current.all().forEach(b -> data.add(model(current, b)));
+    ctx.json(new JsonObject().put("object", "list").put("data", data));
+  }
+
+  /** Any name a request may use (id, ref, alias, Ollama name, {@code main}) finds its entry. */
+  void one(RoutingContext ctx) {
+    ModelCatalog current = catalog.get();
+    Backend b = current.resolve(ctx.pathParam("id"), Endpoint.CHAT);
+    ctx.json(model(current, b));
+  }
+
+  private JsonObject model(ModelCatalog current, Backend b) {
+    return new JsonObject()
+        .put("id", b.id())
+        .put("object", "model")
+        .put("created", created.getAsLong())
+        .put("owned_by", ownedBy(b))
+        .put("llm_gateway", new JsonObject()
+            .put("ref", b.ref())
+            .put("type", b.kind().label())
+            .put("backend", b.baseUrl())
+            .put("upstream_model", b.upstreamModel())
+            .put("roles", new JsonArray(current.rolesOf(b.ref()))));
+  }
+
+  private static String ownedBy(Backend b) {
+    if (b.kind() == Backend.Kind.CLOUD) {
+      int slash = b.upstreamModel().indexOf('/');
+      return slash > 0 ? b.upstreamModel().substring(0, slash) : "litellm";
+    }
+    return b.kind().label();
+  }
+}

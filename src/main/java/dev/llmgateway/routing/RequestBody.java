@@ -1,0 +1,144 @@
+package dev.llmgateway.routing;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import io.vertx.core.buffer.Buffer;
+import java.io.IOException;
+
+/**
+ * A client's JSON body, scanned once with a streaming parser: it is validated, and the byte range of
+ * the top-level {@code model} value is remembered so the forwarded body can differ from the client's
+ * in that value only. Every other byte (number formats, key order, whitespace) goes through untouched.
+ */
+public final class RequestBody {
+
+  private static final JsonFactory JSON = JsonFactory.builder()
+      // Bodies are already capped by gateway.max_body_bytes; Jackson's own caps (20M-char strings)
+      // would reject a legitimate large base64 image.
+      .streamReadConstraints(StreamReadConstraints.builder()
+          .maxStringLength(Integer.MAX_VALUE)
+          .maxNestingDepth(512)
+          .build())
+      .build();
+
+  private final Buffer raw;
+  private final String model;
+  private final int modelStart;
+  private final int modelEnd;
+  private final int objectStart;
+  private final boolean empty;
+  private final boolean stream;
+
+  private RequestBody(Buffer raw, String model, int modelStart, int modelEnd, int objectStart,
+      boolean empty, boolean stream) {
+    this.raw = raw;
+    this.model = model;
+    this.modelStart = modelStart;
+    this.modelEnd = modelEnd;
+    this.objectStart = objectStart;
+    this.empty = empty;
+    this.stream = stream;
+  }
+
+  /** Parses and checks the body; a malformed or mistyped one is a 400 saying what is wrong. */
+  public static RequestBody parse(Buffer raw) {
+    if (raw == null || raw.length() == 0) {
+      throw ApiError.badRequest("the request body is empty; send a JSON object", null);
+    }
+    byte[] bytes = raw.getBytes();
+    try (JsonParser p = JSON.createParser(bytes)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw ApiError.badRequest("the request body must be a JSON object", null);
+      }
+      int objectStart = (int) p.currentTokenLocation().getByteOffset();
+      String model = null;
+      int start = -1;
+      int end = -1;
+      boolean stream = false;
+      boolean empty = true;
+      JsonToken t;
+      while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+        empty = false;
+        String name = p.currentName();
+        JsonToken value = p.nextToken();
+        if ("model".equals(name)) {
+          if (start >= 0) {
+            throw ApiError.badRequest("\"model\" appears twice in the request body", "model");
+          }
+          if (value == JsonToken.VALUE_STRING) {
+            model = p.getText();
+          } else if (value != JsonToken.VALUE_NULL) {
+            throw ApiError.badRequest("\"model\" must be a string", "model");
+          }
+          start = (int) p.currentTokenLocation().getByteOffset();
+          end = (int) p.currentLocation().getByteOffset();
+        } else if ("stream".equals(name)) {
+          if (value != JsonToken.VALUE_TRUE && value != JsonToken.VALUE_FALSE && value != JsonToken.VALUE_NULL) {
+            throw ApiError.badRequest("\"stream\" must be true or false", "stream");
+          }
+          stream = value == JsonToken.VALUE_TRUE;
+        } else {
+          p.skipChildren();
+        }
+      }
+      if (t != JsonToken.END_OBJECT) {
+        throw ApiError.badRequest("malformed JSON in the request body", null);
+      }
+      if (p.nextToken() != null) {
+        throw ApiError.badRequest("unexpected content after the JSON object in the request body", null);
+      }
+      return new RequestBody(raw, model, start, end, objectStart, empty, stream);
+    } catch (JsonProcessingException e) {
+      throw ApiError.badRequest("malformed JSON in the request body: " + e.getOriginalMessage()
+          + " (at byte " + e.getLocation().getByteOffset() + ")", null);
+    } catch (IOException e) {
+      throw ApiError.badRequest("unreadable request body: " + e.getMessage(), null);
+    }
+  }
+
+  /** The requested model, or null when the body has none (or {@code "model": null}). */
+  public String model() {
+    return model;
+  }
+
+  public boolean stream() {
+    return stream;
+  }
+
+  public Buffer raw() {
+    return raw;
+  }
+
+  /** The body with {@code model} set to the given name and nothing else changed. */
+  public Buffer withModel(String newModel) {
+    byte[] quoted = quote(newModel);
+    if (modelStart >= 0) {
+      if (newModel.equals(model)) {
+        return raw;
+      }
+      Buffer out = Buffer.buffer(raw.length() - (modelEnd - modelStart) + quoted.length);
+      return out.appendBuffer(raw, 0, modelStart).appendBytes(quoted)
+          .appendBuffer(raw, modelEnd, raw.length() - modelEnd);
+    }
+    byte[] field = "\"model\":".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    Buffer out = Buffer.buffer(raw.length() + field.length + quoted.length + 1);
+    out.appendBuffer(raw, 0, objectStart + 1).appendBytes(field).appendBytes(quoted);
+    if (!empty) {
+      out.appendString(",");
+    }
+    return out.appendBuffer(raw, objectStart + 1, raw.length() - objectStart - 1);
+  }
+
+  private static byte[] quote(String s) {
+    byte[] escaped = JsonStringEncoder.getInstance().quoteAsUTF8(s);
+    byte[] out = new byte[escaped.length + 2];
+    out[0] = '"';
+    System.arraycopy(escaped, 0, out, 1, escaped.length);
+    out[out.length - 1] = '"';
+    return out;
+  }
+}

@@ -1,0 +1,113 @@
+package dev.llmgateway.routing;
+
+import dev.llmgateway.admin.AdminAccess;
+import dev.llmgateway.admin.AdminRoutes;
+import dev.llmgateway.config.ConfigJson;
+import dev.llmgateway.config.ConfigVerticle;
+import dev.llmgateway.config.GatewaySettings;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import java.time.Instant;
+import java.util.function.Function;
+
+/**
+ * The HTTP server: {@code /v1/*}, {@code /health}, {@code /admin/*}. Several instances share the port
+ * (one per event loop); each keeps its own snapshot of the config, replaced on
+ * {@code llm.config.changed}, and its own pooled client to the backends.
+ */
+public final class RouterVerticle extends VerticleBase {
+
+  private final Function<String, String> env;
+  private final int portOverride;
+
+  private ModelCatalog catalog;
+  private long createdEpoch;
+  private HttpClient client;
+  private HttpServer server;
+  private String listenHost;
+
+  /**
+   * @param portOverride the port to listen on instead of the configured one (-1: configured), used
+   *     to put further instances on the port the first one was given for {@code port: 0}
+   */
+  public RouterVerticle(Function<String, String> env, int portOverride) {
+    this.env = env;
+    this.portOverride = portOverride;
+  }
+
+  @Override
+  public Future<?> start() {
+    client = vertx.createHttpClient(new HttpClientOptions()
+            .setKeepAlive(true)
+            // Under the 5 s keep-alive of llama-server (cpp-httplib) and uvicorn, so a pooled
+            // connection is never reused just as the backend closes it.
+            .setKeepAliveTimeout(3)
+            .setTcpNoDelay(true),
+        new PoolOptions().setHttp1MaxSize(1024).setMaxWaitQueueSize(-1));
+    return vertx.eventBus().<JsonObject>request(ConfigVerticle.CURRENT, null).compose(reply -> {
+      apply(reply.body());
+      vertx.eventBus().<JsonObject>consumer(ConfigVerticle.CHANGED, msg -> apply(msg.body()));
+      GatewaySettings settings = catalog.config().gateway();
+      int port = portOverride >= 0 ? portOverride : settings.port();
+      listenHost = settings.host();
+      return vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true))
+          .requestHandler(router(settings.host()))
+          .listen(port, settings.host())
+          .recover(err -> Future.failedFuture(listenFailure(settings.host(), port, err)));
+    }).onSuccess(s -> server = s);
+  }
+
+  @Override
+  public Future<?> stop() {
+    Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
+    return closed.eventually(() -> client.close());
+  }
+
+  private static IllegalStateException listenFailure(String host, int port, Throwable err) {
+    String reason = String.valueOf(err.getMessage());
+    String hint = reason.contains("already in use")
+        ? "; another program holds the port: stop it or pass --port <port>"
+        : reason.contains("assign requested address") || reason.contains("resolve")
+        ? "; that address is not on this machine: check gateway.host or --host" : "";
+    return new IllegalStateException("cannot listen on " + host + ":" + port + ": " + reason + hint);
+  }
+
+  public String listenHost() {
+    return listenHost;
+  }
+
+  /** The port this instance listens on (the real one when the config says 0). */
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  private void apply(JsonObject payload) {
+    catalog = new ModelCatalog(ConfigJson.fromJson(payload.getJsonObject("config")));
+    createdEpoch = Instant.parse(payload.getString("loaded_at")).getEpochSecond();
+  }
+
+  private Router router(String listenHost) {
+    Router router = Router.router(vertx);
+    ProxyHandler proxy = new ProxyHandler(client, () -> catalog, env);
+    ModelsHandler models = new ModelsHandler(() -> catalog, () -> createdEpoch);
+    router.post(Endpoint.CHAT.path()).handler(proxy.forEndpoint(Endpoint.CHAT));
+    router.post(Endpoint.COMPLETIONS.path()).handler(proxy.forEndpoint(Endpoint.COMPLETIONS));
+    router.post(Endpoint.EMBEDDINGS.path()).handler(proxy.forEndpoint(Endpoint.EMBEDDINGS));
+    router.get("/v1/models").handler(models::list);
+    router.getWithRegex("/v1/models/(?<id>.+)").handler(models::one);
+    router.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "ok")));
+    new AdminRoutes(vertx).mount(router,
+        new AdminAccess(() -> catalog.config().gateway().adminToken(), listenHost));
+    router.route().failureHandler(ErrorResponses::handleFailure);
+    router.errorHandler(404, ErrorResponses::handleFailure);
+    router.errorHandler(405, ErrorResponses::handleFailure);
+    return router;
+  }
+}
