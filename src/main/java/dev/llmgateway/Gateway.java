@@ -7,6 +7,8 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
 /**
@@ -58,19 +60,13 @@ public final class Gateway {
   public static Future<Gateway> start(Vertx vertx, Options options) {
     ConfigVerticle config = new ConfigVerticle(options.configFile(), options.overrides(),
         options.scanPeriodMs(), options.env());
-    RouterVerticle first = new RouterVerticle(options.env(), -1);
+    List<RouterVerticle> routers = new CopyOnWriteArrayList<>();
     return vertx.deployVerticle(config)
-        // The first router resolves a configured port 0 to a real one; the others share it.
-        .compose(id -> vertx.deployVerticle(first))
-        .compose(id -> {
-          int others = options.routerInstances() - 1;
-          if (others <= 0) {
-            return Future.succeededFuture(new Gateway(first.listenHost(), first.actualPort()));
-          }
-          int port = first.actualPort();
-          return vertx.deployVerticle(() -> new RouterVerticle(options.env(), port),
-                  new DeploymentOptions().setInstances(others))
-              .map(ignored -> new Gateway(first.listenHost(), port));
-        });
+        .compose(id -> vertx.deployVerticle(() -> {
+          RouterVerticle router = new RouterVerticle(options.env());
+          routers.add(router);
+          return router;
+        }, new DeploymentOptions().setInstances(Math.max(1, options.routerInstances()))))
+        .map(id -> new Gateway(routers.get(0).listenHost(), routers.get(0).actualPort()));
   }
 }

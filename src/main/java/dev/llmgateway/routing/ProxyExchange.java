@@ -150,8 +150,9 @@ final class ProxyExchange {
     LOG.warn("{} {} -> {}: the answer broke off: {}", ctx.request().method(), endpoint.path(),
         backend.ref(), error.getMessage());
     if (eventStream && !response.ended()) {
-      response.write("data: " + error.body().encode() + "\n\n");
-      response.end().onComplete(v -> ctx.request().connection().close());
+      // End the stream cleanly (the connection stays usable): closing it would hand clients that
+      // pool connections a dead one for their next request.
+      response.end("data: " + error.body().encode() + "\n\n");
     } else {
       response.reset();
     }

@@ -93,8 +93,8 @@ public final class RequestBody {
       }
       return new RequestBody(raw, model, start, end, objectStart, empty, stream);
     } catch (JsonProcessingException e) {
-      throw ApiError.badRequest("malformed JSON in the request body: " + e.getOriginalMessage()
-          + " (at byte " + e.getLocation().getByteOffset() + ")", null);
+      String where = e.getLocation() == null ? "" : " (at byte " + e.getLocation().getByteOffset() + ")";
+      throw ApiError.badRequest("malformed JSON in the request body: " + e.getOriginalMessage() + where, null);
     } catch (IOException e) {
       throw ApiError.badRequest("unreadable request body: " + e.getMessage(), null);
     }

@@ -25,7 +25,6 @@ import java.util.function.Function;
 public final class RouterVerticle extends VerticleBase {
 
   private final Function<String, String> env;
-  private final int portOverride;
 
   private ModelCatalog catalog;
   private long createdEpoch;
@@ -33,13 +32,8 @@ public final class RouterVerticle extends VerticleBase {
   private HttpServer server;
   private String listenHost;
 
-  /**
-   * @param portOverride the port to listen on instead of the configured one (-1: configured), used
-   *     to put further instances on the port the first one was given for {@code port: 0}
-   */
-  public RouterVerticle(Function<String, String> env, int portOverride) {
+  public RouterVerticle(Function<String, String> env) {
     this.env = env;
-    this.portOverride = portOverride;
   }
 
   @Override
@@ -55,12 +49,13 @@ public final class RouterVerticle extends VerticleBase {
       apply(reply.body());
       vertx.eventBus().<JsonObject>consumer(ConfigVerticle.CHANGED, msg -> apply(msg.body()));
       GatewaySettings settings = catalog.config().gateway();
-      int port = portOverride >= 0 ? portOverride : settings.port();
+      // Vert.x shares a random port between instances only when asked with a negative port.
+      int port = settings.port() == 0 ? -1 : settings.port();
       listenHost = settings.host();
       return vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true))
           .requestHandler(router(settings.host()))
           .listen(port, settings.host())
-          .recover(err -> Future.failedFuture(listenFailure(settings.host(), port, err)));
+          .recover(err -> Future.failedFuture(listenFailure(settings.host(), settings.port(), err)));
     }).onSuccess(s -> server = s);
   }
 

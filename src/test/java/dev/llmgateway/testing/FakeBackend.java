@@ -1,0 +1,164 @@
+package dev.llmgateway.testing;
+
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Base of the fake backends: a real HTTP server on a random loopback port that records every request
+ * (raw body bytes and headers) and can be told how to misbehave. Subclasses add the routes of the
+ * server they imitate.
+ */
+public abstract class FakeBackend {
+
+  /** A request as the backend received it. */
+  public record Recorded(String method, String path, MultiMap headers, Buffer body) {
+    public JsonObject json() {
+      return body.toJsonObject();
+    }
+  }
+
+  /** What the next chat/completion requests do. */
+  public enum Mode {
+    /** Answer normally. */
+    NORMAL,
+    /** Accept the request and never answer. */
+    SILENT,
+    /** For streams: send two chunks, then close the connection. */
+    DIE_MID_STREAM
+  }
+
+  protected final Vertx vertx;
+  private final List<Recorded> requests = new CopyOnWriteArrayList<>();
+  private HttpServer server;
+  private volatile Promise<Void> upstreamClosed = Promise.promise();
+  private volatile Future<Void> gate = Future.succeededFuture();
+  private volatile Mode mode = Mode.NORMAL;
+  private volatile long chunkDelayMs = 5;
+
+  protected FakeBackend(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  public Future<FakeBackend> start() {
+    Router router = Router.router(vertx);
+    router.route().handler(BodyHandler.create());
+    router.route().handler(ctx -> {
+      requests.add(new Recorded(ctx.request().method().name(), ctx.request().path(),
+          MultiMap.caseInsensitiveMultiMap().addAll(ctx.request().headers()),
+          ctx.body().buffer() == null ? Buffer.buffer() : ctx.body().buffer().copy()));
+      ctx.next();
+    });
+    routes(router);
+    return vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
+        .map(s -> {
+          server = s;
+          return this;
+        });
+  }
+
+  protected abstract void routes(Router router);
+
+  public int port() {
+    return server.actualPort();
+  }
+
+  public Future<Void> close() {
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+
+  public List<Recorded> requests() {
+    return List.copyOf(requests);
+  }
+
+  public Recorded lastRequest() {
+    return requests.isEmpty() ? null : requests.get(requests.size() - 1);
+  }
+
+  public FakeBackend mode(Mode newMode) {
+    this.mode = newMode;
+    return this;
+  }
+
+  protected Mode mode() {
+    return mode;
+  }
+
+  public FakeBackend chunkDelayMs(long ms) {
+    this.chunkDelayMs = ms;
+    return this;
+  }
+
+  /** Streams send their first event, then wait for this future before sending the rest. */
+  public FakeBackend holdAfterFirstChunk(Future<Void> release) {
+    this.gate = release;
+    return this;
+  }
+
+  /** Completes when the connection of a request that was still being answered is closed. */
+  public Future<Void> upstreamClosed() {
+    return upstreamClosed.future();
+  }
+
+  /**
+   * Takes over a request that is answered later (or never): notes when the gateway closes it.
+   * Returns false when the request must not be answered at all ({@link Mode#SILENT}).
+   */
+  protected boolean begin(RoutingContext ctx) {
+    Promise<Void> closed = upstreamClosed;
+    ctx.request().connection().closeHandler(v -> {
+      if (!ctx.response().ended()) {
+        closed.tryComplete();
+      }
+    });
+    return mode != Mode.SILENT;
+  }
+
+  /** Sends {@code data: <event>} lines with a delay between them, as backends do; then [DONE]. */
+  protected void streamEvents(RoutingContext ctx, List<String> events) {
+    HttpServerResponse resp = ctx.response();
+    resp.setChunked(true)
+        .putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream")
+        .putHeader("Cache-Control", "no-cache")
+        .putHeader("X-Accel-Buffering", "no");
+    Future<Void> release = gate;
+    Mode current = mode;
+    sendFrom(ctx, events, 0, release, current);
+  }
+
+  private void sendFrom(RoutingContext ctx, List<String> events, int i, Future<Void> release, Mode current) {
+    HttpServerResponse resp = ctx.response();
+    if (resp.closed()) {
+      return;
+    }
+    if (current == Mode.DIE_MID_STREAM && i == 2) {
+      ctx.request().connection().close();
+      return;
+    }
+    if (i == events.size()) {
+      resp.end("data: [DONE]\n\n");
+      return;
+    }
+    resp.write("data: " + events.get(i) + "\n\n");
+    Future<Void> next = i == 0 ? release : Future.succeededFuture();
+    next.onComplete(v -> vertx.setTimer(Math.max(1, chunkDelayMs),
+        t -> sendFrom(ctx, events, i + 1, release, current)));
+  }
+
+  protected static void json(RoutingContext ctx, int status, JsonObject body) {
+    ctx.response().setStatusCode(status)
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json; charset=utf-8")
+        .end(body.encode());
+  }
+}

@@ -1,0 +1,47 @@
+package dev.llmgateway.testing;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * A LiteLLM proxy with a master key: every {@code /v1} call needs {@code Authorization: Bearer
+ * <key>}, answered 401 in LiteLLM's shape otherwise; the answer names the provider model it got.
+ */
+public final class FakeLiteLlm extends FakeBackend {
+
+  private final String masterKey;
+
+  public FakeLiteLlm(Vertx vertx, String masterKey) {
+    super(vertx);
+    this.masterKey = masterKey;
+  }
+
+  @Override
+  protected void routes(Router router) {
+    router.get("/health/liveliness").handler(ctx -> ctx.response().end("\"I'm alive!\""));
+    router.route("/v1/*").handler(ctx -> {
+      if (("Bearer " + masterKey).equals(ctx.request().getHeader("Authorization"))) {
+        ctx.next();
+      } else {
+        json(ctx, 401, new JsonObject().put("error", new JsonObject()
+            .put("message", "Authentication Error, Invalid proxy server token passed.")
+            .put("type", "auth_error").put("param", "None").put("code", "401")));
+      }
+    });
+    router.post("/v1/chat/completions").handler(this::chat);
+  }
+
+  private void chat(RoutingContext ctx) {
+    if (!begin(ctx)) {
+      return;
+    }
+    String model = ctx.body().asJsonObject().getString("model");
+    json(ctx, 200, new JsonObject().put("id", "chatcmpl-litellm").put("object", "chat.completion")
+        .put("model", model).put("choices", new JsonArray().add(new JsonObject().put("index", 0)
+            .put("message", new JsonObject().put("role", "assistant").put("content", "cloud says hi"))
+            .put("finish_reason", "stop"))));
+  }
+}

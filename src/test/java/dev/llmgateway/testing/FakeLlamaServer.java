@@ -1,0 +1,141 @@
+package dev.llmgateway.testing;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Behaves like llama.cpp's {@code llama-server} on the wire (see BACKENDS.md): {@code /health} 503
+ * while loading, then 200; chat streams whose first chunk carries the role and {@code content: null}
+ * and whose last has the finish reason and an empty delta; llama-style error bodies.
+ */
+public final class FakeLlamaServer extends FakeBackend {
+
+  private final String modelFile;
+  private volatile boolean loading;
+  private volatile boolean embeddings;
+  private volatile List<String> words = List.of("Hello", " from", " llama", ".cpp");
+
+  public FakeLlamaServer(Vertx vertx, String modelFile) {
+    super(vertx);
+    this.modelFile = modelFile;
+  }
+
+  public FakeLlamaServer loading(boolean value) {
+    loading = value;
+    return this;
+  }
+
+  public FakeLlamaServer embeddings(boolean value) {
+    embeddings = value;
+    return this;
+  }
+
+  public FakeLlamaServer words(List<String> value) {
+    words = List.copyOf(value);
+    return this;
+  }
+
+  @Override
+  protected void routes(Router router) {
+    router.route().handler(ctx -> {
+      if (loading) {
+        ctx.response().putHeader("Connection", "close");
+        json(ctx, 503, new JsonObject().put("error", new JsonObject()
+            .put("message", "Loading model").put("type", "unavailable_error").put("code", 503)));
+      } else {
+        ctx.next();
+      }
+    });
+    router.get("/health").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "ok")));
+    router.get("/v1/models").handler(ctx -> json(ctx, 200, new JsonObject().put("object", "list")
+        .put("data", new JsonArray().add(new JsonObject().put("id", modelFile).put("object", "model")
+            .put("owned_by", "llamacpp").put("meta", new JsonObject().put("n_ctx_train", 4096))))));
+    router.post("/v1/chat/completions").handler(this::chat);
+    router.post("/v1/completions").handler(this::completion);
+    router.post("/v1/embeddings").handler(this::embeddings);
+  }
+
+  private void chat(RoutingContext ctx) {
+    JsonObject req = ctx.body().asJsonObject();
+    if (req == null || !req.containsKey("messages")) {
+      json(ctx, 400, llamaError(400, "'messages' is required", "invalid_request_error"));
+      return;
+    }
+    if (!begin(ctx)) {
+      return;
+    }
+    String model = req.getString("model", "gpt-3.5-turbo");
+    String id = "chatcmpl-" + System.nanoTime();
+    long created = System.currentTimeMillis() / 1000;
+    if (!req.getBoolean("stream", false)) {
+      vertx.setTimer(5, t -> json(ctx, 200, new JsonObject()
+          .put("id", id).put("object", "chat.completion").put("created", created).put("model", model)
+          .put("choices", new JsonArray().add(new JsonObject().put("index", 0)
+              .put("message", new JsonObject().put("role", "assistant").put("content", String.join("", words)))
+              .put("finish_reason", "stop")))
+          .put("usage", new JsonObject().put("prompt_tokens", 5).put("completion_tokens", words.size())
+              .put("total_tokens", 5 + words.size()))
+          .put("timings", new JsonObject().put("prompt_n", 5).put("predicted_n", words.size()))));
+      return;
+    }
+    List<String> events = new ArrayList<>();
+    events.add(chunk(id, created, model, new JsonObject().put("role", "assistant").putNull("content"), null));
+    for (String w : words) {
+      events.add(chunk(id, created, model, new JsonObject().put("content", w), null));
+    }
+    events.add(chunk(id, created, model, new JsonObject(), "stop"));
+    JsonObject options = req.getJsonObject("stream_options");
+    if (options != null && options.getBoolean("include_usage", false)) {
+      events.add(new JsonObject().put("id", id).put("object", "chat.completion.chunk")
+          .put("created", created).put("model", model).put("choices", new JsonArray())
+          .put("usage", new JsonObject().put("prompt_tokens", 5).put("completion_tokens", words.size())
+              .put("total_tokens", 5 + words.size())).encode());
+    }
+    streamEvents(ctx, events);
+  }
+
+  private void completion(RoutingContext ctx) {
+    JsonObject req = ctx.body().asJsonObject();
+    if (!begin(ctx)) {
+      return;
+    }
+    json(ctx, 200, new JsonObject().put("id", "cmpl-1").put("object", "text_completion")
+        .put("model", req.getString("model")).put("choices", new JsonArray().add(new JsonObject()
+            .put("index", 0).put("text", String.join("", words)).put("finish_reason", "stop"))));
+  }
+
+  private void embeddings(RoutingContext ctx) {
+    if (!embeddings) {
+      json(ctx, 501, llamaError(501, "This server does not support embeddings. Start it with "
+          + "`--embeddings`", "not_supported_error"));
+      return;
+    }
+    JsonObject req = ctx.body().asJsonObject();
+    json(ctx, 200, new JsonObject().put("object", "list").put("model", req.getString("model"))
+        .put("data", new JsonArray().add(new JsonObject().put("object", "embedding").put("index", 0)
+            .put("embedding", new JsonArray().add(0.1).add(0.2).add(0.3))))
+        .put("usage", new JsonObject().put("prompt_tokens", 3).put("total_tokens", 3)));
+  }
+
+  private static String chunk(String id, long created, String model, JsonObject delta, String finish) {
+    JsonObject choice = new JsonObject().put("index", 0).put("delta", delta);
+    if (finish == null) {
+      choice.putNull("finish_reason");
+    } else {
+      choice.put("finish_reason", finish);
+    }
+    return new JsonObject().put("id", id).put("object", "chat.completion.chunk").put("created", created)
+        .put("model", model).put("system_fingerprint", "b10470-34af94c")
+        .put("choices", new JsonArray().add(choice)).encode();
+  }
+
+  private static JsonObject llamaError(int code, String message, String type) {
+    return new JsonObject().put("error", new JsonObject().put("code", code).put("message", message)
+        .put("type", type));
+  }
+}

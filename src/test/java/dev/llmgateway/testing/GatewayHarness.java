@@ -1,0 +1,51 @@
+package dev.llmgateway.testing;
+
+import dev.llmgateway.Gateway;
+import dev.llmgateway.config.Overrides;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Starts the real gateway (config verticle + two router instances) on a random loopback port with
+ * an {@code llm.yml} written to a temp folder, and a fixed environment instead of the process's.
+ */
+public final class GatewayHarness {
+
+  private final Path configFile;
+  private final Gateway gateway;
+
+  private GatewayHarness(Path configFile, Gateway gateway) {
+    this.configFile = configFile;
+    this.gateway = gateway;
+  }
+
+  public static GatewayHarness start(Vertx vertx, Path dir, String yaml, Map<String, String> env)
+      throws Exception {
+    Path file = dir.resolve("llm.yml");
+    Files.writeString(file, yaml);
+    Overrides overrides = Overrides.of("127.0.0.1", 0, null, null, null, Map.of());
+    Gateway.Options options = new Gateway.Options(file, overrides, 2, 100, env::get);
+    Gateway gateway = Gateway.start(vertx, options).await(20, TimeUnit.SECONDS);
+    return new GatewayHarness(file, gateway);
+  }
+
+  public int port() {
+    return gateway.port();
+  }
+
+  public Path configFile() {
+    return configFile;
+  }
+
+  /** Replaces the config file atomically, as an editor that saves via rename would. */
+  public void rewrite(String yaml) throws IOException {
+    Path tmp = configFile.resolveSibling("llm.yml.tmp");
+    Files.writeString(tmp, yaml);
+    Files.move(tmp, configFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+}

@@ -1,0 +1,148 @@
+package dev.llmgateway.testing;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import java.util.concurrent.TimeUnit;
+
+/** A small blocking client for tests (called from the JUnit thread, never an event loop). */
+public final class TestHttp {
+
+  /** A complete answer. */
+  public record Answer(int status, io.vertx.core.MultiMap headers, String body) {
+    public JsonObject json() {
+      return new JsonObject(body);
+    }
+
+    public JsonObject error() {
+      return json().getJsonObject("error");
+    }
+  }
+
+  private final HttpClient client;
+  private final int port;
+
+  public TestHttp(Vertx vertx, int port) {
+    this.client = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1")
+        .setDefaultPort(port));
+    this.port = port;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public HttpClient raw() {
+    return client;
+  }
+
+  public Answer get(String path) throws Exception {
+    return send(HttpMethod.GET, path, null, null);
+  }
+
+  public Answer postJson(String path, String body) throws Exception {
+    return send(HttpMethod.POST, path, body, "application/json");
+  }
+
+  public Answer send(HttpMethod method, String path, String body, String contentType) throws Exception {
+    return exchange(method, path, body, contentType, null).await(20, TimeUnit.SECONDS);
+  }
+
+  public Answer getWithToken(String path, String token) throws Exception {
+    return exchange(HttpMethod.GET, path, null, null, token).await(20, TimeUnit.SECONDS);
+  }
+
+  private Future<Answer> exchange(HttpMethod method, String path, String body, String contentType,
+      String token) {
+    return client.request(method, path).compose(req -> {
+      if (contentType != null) {
+        req.putHeader("Content-Type", contentType);
+      }
+      if (token != null) {
+        req.putHeader("Authorization", "Bearer " + token);
+      }
+      Future<HttpClientResponse> sent = body == null ? req.send() : req.send(body);
+      return sent.compose(resp -> resp.body().map(b -> new Answer(resp.statusCode(), resp.headers(),
+          b.toString())));
+    });
+  }
+
+  /**
+   * Opens a streaming request and returns once the response head has arrived; the caller reads
+   * events with {@link Stream#nextEvent()}.
+   */
+  public Stream openStream(String path, String body) throws Exception {
+    HttpClientRequest req = client.request(HttpMethod.POST, path).await(10, TimeUnit.SECONDS);
+    req.putHeader("Content-Type", "application/json");
+    // Handlers must be set on the event loop as the head arrives, or early chunks are dropped.
+    return req.send(body).map(resp -> new Stream(req, resp)).await(10, TimeUnit.SECONDS);
+  }
+
+  /** An open event stream, read event by event. */
+  public static final class Stream {
+    private final HttpClientRequest request;
+    private final HttpClientResponse response;
+    private final StringBuilder pending = new StringBuilder();
+    private final StringBuilder all = new StringBuilder();
+    private final java.util.concurrent.LinkedBlockingQueue<String> events =
+        new java.util.concurrent.LinkedBlockingQueue<>();
+    private final Promise<Void> ended = Promise.promise();
+
+    Stream(HttpClientRequest request, HttpClientResponse response) {
+      this.request = request;
+      this.response = response;
+      response.handler(this::onData);
+      response.endHandler(v -> ended.tryComplete());
+      response.exceptionHandler(ended::tryFail);
+    }
+
+    private synchronized void onData(Buffer data) {
+      pending.append(data.toString());
+      all.append(data.toString());
+      int cut;
+      while ((cut = pending.indexOf("\n\n")) >= 0) {
+        events.add(pending.substring(0, cut));
+        pending.delete(0, cut + 2);
+      }
+    }
+
+    public HttpClientResponse response() {
+      return response;
+    }
+
+    /** The next {@code data: ...} event (without the blank line), waiting up to 10 s. */
+    public String nextEvent() throws InterruptedException {
+      String e = events.poll(10, TimeUnit.SECONDS);
+      if (e == null) {
+        throw new AssertionError("no event within 10 s; received so far: " + all);
+      }
+      return e;
+    }
+
+    /** Waits for the end of the stream and returns everything received. */
+    public String rest() throws Exception {
+      ended.future().await(10, TimeUnit.SECONDS);
+      synchronized (this) {
+        return all.toString();
+      }
+    }
+
+    /** The client goes away mid-stream. */
+    public void abort() {
+      request.connection().close();
+    }
+  }
+
+  public static String chat(String model, boolean stream) {
+    return new JsonObject().put("model", model).put("stream", stream)
+        .put("messages", new io.vertx.core.json.JsonArray().add(new JsonObject()
+            .put("role", "user").put("content", "Say hi"))).encode();
+  }
+}
