@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -55,7 +56,7 @@ public final class ConfigBinder {
           + "and/or cloud_models"));
     }
 
-    Refs refs = new Refs(in, local, cloud);
+    Refs refs = new Refs(in, entries.localIds(), entries.cloudIds());
     String modeText = in.string(map, "main_llm_mode", "");
     MainMode mode = modeText == null ? null : MainMode.fromYaml(modeText);
     if (modeText != null && mode == null) {
@@ -75,7 +76,9 @@ public final class ConfigBinder {
         local, cloud, settings.llamaCpp(map), mode, mainLlm, mainLocal, mainCloud, embedding,
         settings.hybridRouter(map), settings.gateway(map, overrides, ollamaUrl));
 
-    checkRoles(config, in);
+    boolean mainWritten = map.get("main_llm") != null || map.get("main_llm_local") != null
+        || map.get("main_llm_cloud") != null;
+    checkRoles(config, in, mainWritten);
     warnAboutAliases(local, cloud, in);
 
     if (problems.stream().anyMatch(p -> !p.warning())) {
@@ -86,7 +89,7 @@ public final class ConfigBinder {
   }
 
   /** Models that run at the same time (main and embedding) cannot share a llama-server port. */
-  private static void checkRoles(GatewayConfig config, ValueReader in) {
+  private static void checkRoles(GatewayConfig config, ValueReader in, boolean mainWritten) {
     Map<String, String> roles = new LinkedHashMap<>();
     if (config.mainMode() == MainMode.MIX) {
       putRole(roles, config.mainLlmLocal(), "main_llm_local");
@@ -107,7 +110,7 @@ public final class ConfigBinder {
             + "another port");
       }
     }
-    if (config.mainRef() == null) {
+    if (config.mainRef() == null && !mainWritten) {
       in.warning("main_llm_local", "no main model is selected, so requests for \"main\" (or without "
           + "a model) will be answered 404; set main_llm_local: local_models/<id>");
     }
@@ -140,13 +143,13 @@ public final class ConfigBinder {
     }
   }
 
-  /** Reads and checks {@code main_llm*} and {@code embedding_llm} refs. */
+  /** Reads and checks {@code main_llm*} and {@code embedding_llm} refs against the ids in the file. */
   private static final class Refs {
     private final ValueReader in;
-    private final List<LocalModel> local;
-    private final List<CloudModel> cloud;
+    private final Set<String> local;
+    private final Set<String> cloud;
 
-    Refs(ValueReader in, List<LocalModel> local, List<CloudModel> cloud) {
+    Refs(ValueReader in, Set<String> local, Set<String> cloud) {
       this.in = in;
       this.local = local;
       this.cloud = cloud;
@@ -172,31 +175,22 @@ public final class ConfigBinder {
 
     private String resolve(String raw) {
       if (raw.startsWith(LocalModel.REF_PREFIX)) {
-        String id = raw.substring(LocalModel.REF_PREFIX.length());
-        return local.stream().anyMatch(m -> m.id().equals(id)) ? raw : null;
+        return local.contains(raw.substring(LocalModel.REF_PREFIX.length())) ? raw : null;
       }
       if (raw.startsWith(CloudModel.REF_PREFIX)) {
-        String id = raw.substring(CloudModel.REF_PREFIX.length());
-        return cloud.stream().anyMatch(m -> m.id().equals(id)) ? raw : null;
+        return cloud.contains(raw.substring(CloudModel.REF_PREFIX.length())) ? raw : null;
       }
       // A bare id, as some files write it: local first, then cloud.
-      for (LocalModel m : local) {
-        if (m.id().equals(raw)) {
-          return m.ref();
-        }
+      if (local.contains(raw)) {
+        return LocalModel.REF_PREFIX + raw;
       }
-      for (CloudModel m : cloud) {
-        if (m.id().equals(raw)) {
-          return m.ref();
-        }
-      }
-      return null;
+      return cloud.contains(raw) ? CloudModel.REF_PREFIX + raw : null;
     }
 
     private String known() {
       List<String> refs = new ArrayList<>();
-      local.forEach(m -> refs.add(m.ref()));
-      cloud.forEach(m -> refs.add(m.ref()));
+      local.forEach(id -> refs.add(LocalModel.REF_PREFIX + id));
+      cloud.forEach(id -> refs.add(CloudModel.REF_PREFIX + id));
       if (refs.isEmpty()) {
         return "none";
       }

@@ -13,9 +13,20 @@ final class ModelEntriesBinder {
   static final int LITELLM_DEFAULT_PORT = 4000;
 
   private final ValueReader in;
+  /** Every id written in the file, valid entry or not: refs to a broken entry report the entry only. */
+  private final java.util.Set<String> localIds = new java.util.LinkedHashSet<>();
+  private final java.util.Set<String> cloudIds = new java.util.LinkedHashSet<>();
 
   ModelEntriesBinder(ValueReader in) {
     this.in = in;
+  }
+
+  java.util.Set<String> localIds() {
+    return localIds;
+  }
+
+  java.util.Set<String> cloudIds() {
+    return cloudIds;
   }
 
   List<LocalModel> local(Map<String, Object> root, String ollamaHost, int ollamaPort) {
@@ -29,6 +40,9 @@ final class ModelEntriesBinder {
         continue;
       }
       String id = id(e, at, seen);
+      if (id != null) {
+        localIds.add(id);
+      }
       String where = id == null ? at : at + " (" + id + ")";
       String typeText = in.string(e, "type", where);
       ModelType type = typeText == null ? ModelType.LLAMA_CPP : ModelType.fromYaml(typeText);
@@ -87,6 +101,9 @@ final class ModelEntriesBinder {
         continue;
       }
       String id = id(e, at, seen);
+      if (id != null) {
+        cloudIds.add(id);
+      }
       String where = id == null ? at : at + " (" + id + ")";
       String path = in.string(e, "path", where);
       if (path == null) {
