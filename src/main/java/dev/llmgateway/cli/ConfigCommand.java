@@ -1,12 +1,9 @@
 package dev.llmgateway.cli;
 
 import dev.llmgateway.config.ConfigBinder;
-import dev.llmgateway.config.ConfigException;
 import dev.llmgateway.config.ConfigProblem;
-import dev.llmgateway.config.ConfigReader;
 import dev.llmgateway.config.GatewayConfig;
 import dev.llmgateway.config.LocalModel;
-import dev.llmgateway.config.Overrides;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -44,13 +41,9 @@ final class ConfigCommand implements Runnable {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
       String file = config.path().toString();
-      ConfigBinder.Bound bound;
-      try {
-        bound = ConfigReader.read(config.path(), Overrides.of(null, null, null, null, null, System.getenv()));
-      } catch (ConfigException e) {
-        err.println(e.describeAll());
-        err.println(file + " is not valid (" + e.errors().size() + " error"
-            + (e.errors().size() == 1 ? "" : "s") + ")");
+      ConfigBinder.Bound bound = CliConfig.readOrReport(config.path(), err);
+      if (bound == null) {
+        err.println(file + " is not valid");
         err.flush();
         return Main.USAGE;
       }

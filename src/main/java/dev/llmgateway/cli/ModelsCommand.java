@@ -1,10 +1,7 @@
 package dev.llmgateway.cli;
 
 import dev.llmgateway.config.ConfigBinder;
-import dev.llmgateway.config.ConfigException;
 import dev.llmgateway.config.ConfigProblem;
-import dev.llmgateway.config.ConfigReader;
-import dev.llmgateway.config.Overrides;
 import dev.llmgateway.routing.Backend;
 import dev.llmgateway.routing.ModelCatalog;
 import java.io.PrintWriter;
@@ -29,11 +26,8 @@ final class ModelsCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    ConfigBinder.Bound bound;
-    try {
-      bound = ConfigReader.read(config.path(), Overrides.of(null, null, null, null, null, System.getenv()));
-    } catch (ConfigException e) {
-      err.println(e.describeAll());
+    ConfigBinder.Bound bound = CliConfig.readOrReport(config.path(), err);
+    if (bound == null) {
       return Main.USAGE;
     }
     for (ConfigProblem w : bound.warnings()) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.llmgateway.testing.Await;
 import dev.llmgateway.testing.FakeLlamaServer;
 import dev.llmgateway.testing.GatewayHarness;
 import dev.llmgateway.testing.TestHttp;
@@ -14,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -72,7 +72,7 @@ class ConfigReloadTest {
   void followsAnEditWithoutARestart() throws Exception {
     assertEquals("a", mainModelAnswer());
     gateway.rewrite(config("local_models/b"));
-    waitUntil(() -> "b".equals(quietly(this::mainModelAnswer)));
+    Await.until(() -> "b".equals(Await.quietly(this::mainModelAnswer)));
     // Both router instances switched: every request now goes to b.
     for (int i = 0; i < 10; i++) {
       assertEquals("b", mainModelAnswer());
@@ -83,7 +83,7 @@ class ConfigReloadTest {
   @Test
   void keepsTheLastGoodConfigWhenAnEditDoesNotParse() throws Exception {
     gateway.rewrite(config("local_models/b") + "  broken: [unclosed\n");
-    waitUntil(() -> "error".equals(quietly(() -> http.get("/admin/config").json().getString("status"))));
+    Await.until(() -> "error".equals(Await.quietly(() -> http.get("/admin/config").json().getString("status"))));
     JsonObject status = http.get("/admin/config").json();
     JsonObject error = status.getJsonObject("last_error");
     assertTrue(error.getString("message").contains("invalid YAML"), error.encode());
@@ -92,14 +92,14 @@ class ConfigReloadTest {
     assertEquals("local_models/a", status.getJsonObject("config").getString("main_llm_local"));
 
     gateway.rewrite(config("local_models/b"));
-    waitUntil(() -> "ok".equals(quietly(() -> http.get("/admin/config").json().getString("status"))));
+    Await.until(() -> "ok".equals(Await.quietly(() -> http.get("/admin/config").json().getString("status"))));
     assertEquals("b", mainModelAnswer());
   }
 
   @Test
   void keepsTheLastGoodConfigWhenAnEditDoesNotValidate() throws Exception {
     gateway.rewrite(config("local_models/nowhere"));
-    waitUntil(() -> "error".equals(quietly(() -> http.get("/admin/config").json().getString("status"))));
+    Await.until(() -> "error".equals(Await.quietly(() -> http.get("/admin/config").json().getString("status"))));
     JsonObject problem = http.get("/admin/config").json().getJsonObject("last_error")
         .getJsonArray("problems").getJsonObject(0);
     assertEquals("main_llm_local", problem.getString("key"));
@@ -108,13 +108,13 @@ class ConfigReloadTest {
 
     // Reverting to exactly the last good file clears the error.
     gateway.rewrite(config("local_models/a"));
-    waitUntil(() -> "ok".equals(quietly(() -> http.get("/admin/config").json().getString("status"))));
+    Await.until(() -> "ok".equals(Await.quietly(() -> http.get("/admin/config").json().getString("status"))));
   }
 
   @Test
   void neverShowsSecretsInAdminConfig() throws Exception {
     gateway.rewrite(config("local_models/a").replace("port: %d".formatted(b.port()), "port: 99999"));
-    waitUntil(() -> "error".equals(quietly(() -> http.get("/admin/config").json().getString("status"))));
+    Await.until(() -> "error".equals(Await.quietly(() -> http.get("/admin/config").json().getString("status"))));
     String body = http.get("/admin/config").body();
     assertFalse(body.contains("sk-inline-7777"), body);
     assertFalse(body.contains(ENV_KEY), body);
@@ -130,27 +130,5 @@ class ConfigReloadTest {
     JsonObject models = bigHttp.get("/v1/models").json();
     assertEquals(14, models.getJsonArray("data").size());
     assertFalse(bigHttp.get("/admin/config").body().contains("sk-inline-secret"));
-  }
-
-  private interface Check<T> {
-    T get() throws Exception;
-  }
-
-  private static <T> T quietly(Check<T> check) {
-    try {
-      return check.get();
-    } catch (Exception | AssertionError e) {
-      return null;
-    }
-  }
-
-  private static void waitUntil(BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + 10_000;
-    while (!condition.getAsBoolean()) {
-      if (System.currentTimeMillis() > deadline) {
-        throw new AssertionError("condition not met within 10 s");
-      }
-      Thread.sleep(50);
-    }
   }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.llmgateway.testing.Await;
 import dev.llmgateway.testing.FakeBackend;
 import dev.llmgateway.testing.FakeLiteLlm;
 import dev.llmgateway.testing.FakeLlamaServer;
@@ -14,7 +15,6 @@ import dev.llmgateway.testing.GatewayHarness;
 import dev.llmgateway.testing.TestHttp;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
@@ -227,7 +227,7 @@ class ProxyTest {
     HttpClientRequest req = http.raw().request(HttpMethod.POST, "/v1/chat/completions").await();
     req.putHeader("Content-Type", "application/json");
     req.send(TestHttp.chat("llama-a", false));
-    waitUntil(() -> !llama.requests().isEmpty());
+    Await.until(() -> !llama.requests().isEmpty());
     req.connection().close();
     llama.upstreamClosed().await(5, TimeUnit.SECONDS);
   }
@@ -336,20 +336,5 @@ class ProxyTest {
     assertEquals(404, http.get("/v1/models/nope").status());
     assertEquals("ok", http.get("/health").json().getString("status"));
     assertFalse(http.get("/v1/models").body().contains(CLOUD_KEY));
-  }
-
-  private static void waitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + 5000;
-    while (!condition.getAsBoolean()) {
-      if (System.currentTimeMillis() > deadline) {
-        throw new AssertionError("condition not met within 5 s");
-      }
-      Thread.sleep(10);
-    }
-  }
-
-  @SuppressWarnings("unused")
-  private static Buffer utf8(String s) {
-    return Buffer.buffer(s.getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -156,6 +156,20 @@ public abstract class FakeBackend {
         t -> sendFrom(ctx, events, i + 1, release, current)));
   }
 
+  /** One {@code chat.completion.chunk} as OpenAI-compatible servers write it. */
+  protected static String chunk(String id, long created, String model, String fingerprint,
+      JsonObject delta, String finish) {
+    JsonObject choice = new JsonObject().put("index", 0).put("delta", delta);
+    if (finish == null) {
+      choice.putNull("finish_reason");
+    } else {
+      choice.put("finish_reason", finish);
+    }
+    return new JsonObject().put("id", id).put("object", "chat.completion.chunk").put("created", created)
+        .put("model", model).put("system_fingerprint", fingerprint)
+        .put("choices", new io.vertx.core.json.JsonArray().add(choice)).encode();
+  }
+
   protected static void json(RoutingContext ctx, int status, JsonObject body) {
     ctx.response().setStatusCode(status)
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json; charset=utf-8")

@@ -15,6 +15,9 @@ import java.util.List;
  */
 public final class FakeLlamaServer extends FakeBackend {
 
+  /** What a real build puts in system_fingerprint: b<build>-<commit>. */
+  private static final String FINGERPRINT = "b10470-34af94c";
+
   private final String modelFile;
   private volatile boolean loading;
   private volatile boolean embeddings;
@@ -84,11 +87,11 @@ public final class FakeLlamaServer extends FakeBackend {
       return;
     }
     List<String> events = new ArrayList<>();
-    events.add(chunk(id, created, model, new JsonObject().put("role", "assistant").putNull("content"), null));
+    events.add(chunk(id, created, model, FINGERPRINT, new JsonObject().put("role", "assistant").putNull("content"), null));
     for (String w : words) {
-      events.add(chunk(id, created, model, new JsonObject().put("content", w), null));
+      events.add(chunk(id, created, model, FINGERPRINT, new JsonObject().put("content", w), null));
     }
-    events.add(chunk(id, created, model, new JsonObject(), "stop"));
+    events.add(chunk(id, created, model, FINGERPRINT, new JsonObject(), "stop"));
     JsonObject options = req.getJsonObject("stream_options");
     if (options != null && options.getBoolean("include_usage", false)) {
       events.add(new JsonObject().put("id", id).put("object", "chat.completion.chunk")
@@ -120,18 +123,6 @@ public final class FakeLlamaServer extends FakeBackend {
         .put("data", new JsonArray().add(new JsonObject().put("object", "embedding").put("index", 0)
             .put("embedding", new JsonArray().add(0.1).add(0.2).add(0.3))))
         .put("usage", new JsonObject().put("prompt_tokens", 3).put("total_tokens", 3)));
-  }
-
-  private static String chunk(String id, long created, String model, JsonObject delta, String finish) {
-    JsonObject choice = new JsonObject().put("index", 0).put("delta", delta);
-    if (finish == null) {
-      choice.putNull("finish_reason");
-    } else {
-      choice.put("finish_reason", finish);
-    }
-    return new JsonObject().put("id", id).put("object", "chat.completion.chunk").put("created", created)
-        .put("model", model).put("system_fingerprint", "b10470-34af94c")
-        .put("choices", new JsonArray().add(choice)).encode();
   }
 
   private static JsonObject llamaError(int code, String message, String type) {

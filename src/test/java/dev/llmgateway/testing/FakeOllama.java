@@ -74,9 +74,9 @@ public final class FakeOllama extends FakeBackend {
       if (i == 0) {
         delta.put("role", "assistant");
       }
-      events.add(chunk(id, created, model, delta, null));
+      events.add(chunk(id, created, model, "fp_ollama", delta, null));
     }
-    events.add(chunk(id, created, model, new JsonObject().put("role", "assistant").put("content", ""), "stop"));
+    events.add(chunk(id, created, model, "fp_ollama", new JsonObject().put("role", "assistant").put("content", ""), "stop"));
     JsonObject options = req.getJsonObject("stream_options");
     if (options != null && options.getBoolean("include_usage", false)) {
       events.add(new JsonObject().put("id", id).put("object", "chat.completion.chunk")
@@ -85,17 +85,5 @@ public final class FakeOllama extends FakeBackend {
               .put("total_tokens", 7)).encode());
     }
     streamEvents(ctx, events);
-  }
-
-  private static String chunk(String id, long created, String model, JsonObject delta, String finish) {
-    JsonObject choice = new JsonObject().put("index", 0).put("delta", delta);
-    if (finish == null) {
-      choice.putNull("finish_reason");
-    } else {
-      choice.put("finish_reason", finish);
-    }
-    return new JsonObject().put("id", id).put("object", "chat.completion.chunk").put("created", created)
-        .put("model", model).put("system_fingerprint", "fp_ollama")
-        .put("choices", new JsonArray().add(choice)).encode();
   }
 }
