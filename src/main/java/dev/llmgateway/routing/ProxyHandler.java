@@ -47,16 +47,21 @@ final class ProxyHandler {
       }
       try {
         RequestBody body = RequestBody.parse(ar.result());
-        ModelCatalog current = catalog.get();
-        Backend backend = current.resolve(body.model(), endpoint);
-        new ProxyExchange(ctx, client, backend, endpoint, body.withModel(backend.upstreamModel()),
-            authorization(backend), settings.connectTimeoutMs(), settings.requestTimeoutMs()).run();
+        Backend backend = catalog.get().resolve(body.model(), endpoint);
+        forward(ctx, endpoint, backend, body, settings);
       } catch (ApiError e) {
         ErrorResponses.send(ctx.response(), e);
       } catch (RuntimeException e) {
         ErrorResponses.internalError(ctx, e);
       }
     });
+  }
+
+  /** Sends a parsed, resolved request to its backend. */
+  private void forward(RoutingContext ctx, Endpoint endpoint, Backend backend, RequestBody body,
+      GatewaySettings settings) {
+    new ProxyExchange(ctx, client, backend, endpoint, body.withModel(backend.upstreamModel()),
+        authorization(backend), settings.connectTimeoutMs(), settings.requestTimeoutMs()).run();
   }
 
   /** A body we stopped reading: answer, then close, since unread bytes may still be on the wire. */
