@@ -2,28 +2,31 @@ package dev.llmgateway;
 
 import dev.llmgateway.config.ConfigVerticle;
 import dev.llmgateway.config.Overrides;
+import dev.llmgateway.process.ProcessVerticle;
 import dev.llmgateway.routing.RouterVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
 /**
  * Starts the gateway's verticles on a Vert.x instance: config first (it must have a valid config),
- * then the router on every event loop. Used by {@code serve} and by the tests.
+ * then the process supervisor, then the router on every event loop. Undeploying (closing Vert.x)
+ * stops every child process. Used by {@code serve} and by the tests.
  */
 public final class Gateway {
 
-  /** What to start. {@code env} is how environment variables are read (tests pass their own). */
+  /** What to start. {@code env} is the environment the gateway sees (tests pass their own). */
   public record Options(Path configFile, Overrides overrides, int routerInstances, long scanPeriodMs,
-      Function<String, String> env) {
+      Map<String, String> env) {
 
     public static Options of(Path configFile, Overrides overrides) {
       return new Options(configFile, overrides, Runtime.getRuntime().availableProcessors(), 1000,
-          System::getenv);
+          System.getenv());
     }
 
     public Options withRouterInstances(int n) {
@@ -34,7 +37,7 @@ public final class Gateway {
       return new Options(configFile, overrides, routerInstances, ms, env);
     }
 
-    public Options withEnv(Function<String, String> newEnv) {
+    public Options withEnv(Map<String, String> newEnv) {
       return new Options(configFile, overrides, routerInstances, scanPeriodMs, newEnv);
     }
   }
@@ -58,12 +61,14 @@ public final class Gateway {
   }
 
   public static Future<Gateway> start(Vertx vertx, Options options) {
+    Function<String, String> env = options.env()::get;
     ConfigVerticle config = new ConfigVerticle(options.configFile(), options.overrides(),
-        options.scanPeriodMs(), options.env());
+        options.scanPeriodMs(), env);
     List<RouterVerticle> routers = new CopyOnWriteArrayList<>();
     return vertx.deployVerticle(config)
+        .compose(id -> vertx.deployVerticle(new ProcessVerticle(options.env())))
         .compose(id -> vertx.deployVerticle(() -> {
-          RouterVerticle router = new RouterVerticle(options.env());
+          RouterVerticle router = new RouterVerticle(env);
           routers.add(router);
           return router;
         }, new DeploymentOptions().setInstances(Math.max(1, options.routerInstances()))))

@@ -7,19 +7,25 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import dev.llmgateway.routing.ModelCatalog;
+import java.util.function.Supplier;
 
 /** The {@code /admin/*} endpoints. Each asks the verticle that owns the state over the event bus. */
 public final class AdminRoutes {
 
   private final Vertx vertx;
+  private final Supplier<ModelCatalog> catalog;
 
-  public AdminRoutes(Vertx vertx) {
+  public AdminRoutes(Vertx vertx, Supplier<ModelCatalog> catalog) {
     this.vertx = vertx;
+    this.catalog = catalog;
   }
 
   public void mount(Router router, AdminAccess access) {
     router.route("/admin/*").handler(access);
     router.get("/admin/config").handler(this::config);
+    router.get("/admin/models").handler(new ModelStates(vertx, catalog)::handle);
+    new ProcessAdminRoutes(vertx).mount(router);
   }
 
   private void config(RoutingContext ctx) {

@@ -4,7 +4,12 @@ import dev.llmgateway.config.ConfigBinder;
 import dev.llmgateway.config.ConfigProblem;
 import dev.llmgateway.config.GatewayConfig;
 import dev.llmgateway.config.LocalModel;
+import dev.llmgateway.process.ChildSpecs;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -50,9 +55,24 @@ final class ConfigCommand implements Runnable {
       for (ConfigProblem w : bound.warnings()) {
         out.println(w.format(file));
       }
+      missingFiles(bound.config()).forEach(line -> out.println(file + ": warning: " + line));
       out.println(summary(file, bound.config()));
       out.flush();
       return Main.OK;
+    }
+
+    /** Catalogs list models not downloaded yet: fine, but worth saying before a start fails. */
+    private static List<String> missingFiles(GatewayConfig c) {
+      List<String> lines = new ArrayList<>();
+      for (LocalModel m : c.localModels()) {
+        if (!m.ollama()) {
+          ChildSpecs.requiredFiles(m, Path.of(c.modelPath())).stream()
+              .filter(f -> !Files.isRegularFile(Path.of(f)))
+              .forEach(f -> lines.add(m.ref() + ": file " + f + " is not there yet; the model fails "
+                  + "to start until it is"));
+        }
+      }
+      return lines;
     }
 
     private static String summary(String file, GatewayConfig c) {

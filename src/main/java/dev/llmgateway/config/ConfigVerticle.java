@@ -120,12 +120,13 @@ public final class ConfigVerticle extends VerticleBase {
       loadedAt = Instant.now();
       lastError = null;
       bound.warnings().forEach(w -> LOG.warn(w.format(file.toString())));
+      String main = current.mainRef() == null ? "none" : current.mainRef();
       if (previous == null) {
         LOG.info("loaded {}: {} local and {} cloud models, main = {}", file,
-            current.localModels().size(), current.cloudModels().size(), current.mainRef());
+            current.localModels().size(), current.cloudModels().size(), main);
       } else {
         LOG.info("reloaded {} (version {}): {} local and {} cloud models, main = {}", file, version,
-            current.localModels().size(), current.cloudModels().size(), current.mainRef());
+            current.localModels().size(), current.cloudModels().size(), main);
         warnAboutRestartOnlySettings(previous.gateway(), current.gateway());
       }
       vertx.eventBus().publish(CHANGED, payload());

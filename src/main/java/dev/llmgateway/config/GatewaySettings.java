@@ -12,7 +12,8 @@ public record GatewaySettings(
     String ollamaUrl,
     long maxBodyBytes,
     long connectTimeoutMs,
-    long requestTimeoutMs) {
+    long requestTimeoutMs,
+    SupervisionSettings supervision) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;

@@ -5,6 +5,7 @@ import java.util.List;
 /**
  * One {@code local_models} entry. For {@link ModelType#LLAMA_CPP} {@code path} is a GGUF file under
  * {@code model_path}; for {@link ModelType#OLLAMA} it is the Ollama model name ({@code qwen2.5:7b}).
+ * {@code ttlSeconds} and {@code startupTimeoutSeconds} are per-entry overrides (null: the gateway's).
  */
 public record LocalModel(
     String id,
@@ -19,7 +20,9 @@ public record LocalModel(
     String mmproj,
     List<String> lora,
     String loraBase,
-    List<String> supportedMedia) {
+    List<String> supportedMedia,
+    Integer ttlSeconds,
+    Integer startupTimeoutSeconds) {
 
   public static final String REF_PREFIX = "local_models/";
 

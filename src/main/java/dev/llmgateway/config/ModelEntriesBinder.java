@@ -78,11 +78,18 @@ final class ModelEntriesBinder {
         }
       }
       Boolean available = in.bool(e, "available", where);
+      String loraBase = in.string(e, "lora_base", where);
+      if (loraBase != null && type == ModelType.LLAMA_CPP) {
+        in.warning(where + ".lora_base", "is ignored: current llama-server has no --lora-base "
+            + "(it would refuse to start); the adapters in lora are applied to path");
+      }
       LocalModel model = new LocalModel(id, in.string(e, "alias", where), type, path, host,
           port == null ? 0 : port, in.strings(e, "capabilities", where),
           in.string(e, "description", where), available == null || available,
-          in.string(e, "mmproj", where), in.strings(e, "lora", where),
-          in.string(e, "lora_base", where), in.strings(e, "supported_media", where));
+          in.string(e, "mmproj", where), in.strings(e, "lora", where), loraBase,
+          in.strings(e, "supported_media", where),
+          in.integer(e, "ttl", where, 0, Integer.MAX_VALUE),
+          in.integer(e, "startup_timeout", where, 1, 86_400));
       if (id != null && path != null && port != null) {
         out.add(model);
       }

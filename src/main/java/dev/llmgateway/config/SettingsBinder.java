@@ -113,6 +113,7 @@ final class SettingsBinder {
     Long maxBody = in.longValue(b, "max_body_bytes", "gateway", 1024, Integer.MAX_VALUE);
     Long connect = in.longValue(b, "connect_timeout_seconds", "gateway", 1, 3600);
     Long request = in.longValue(b, "request_timeout_seconds", "gateway", 1, 86_400);
+    SupervisionSettings supervision = supervision(b);
     return new GatewaySettings(
         host == null ? GatewaySettings.DEFAULT_HOST : host,
         port == null ? GatewaySettings.DEFAULT_PORT : port,
@@ -121,7 +122,33 @@ final class SettingsBinder {
         ollamaUrl,
         maxBody == null ? GatewaySettings.DEFAULT_MAX_BODY_BYTES : maxBody,
         connect == null ? GatewaySettings.DEFAULT_CONNECT_TIMEOUT_MS : connect * 1000,
-        request == null ? GatewaySettings.DEFAULT_REQUEST_TIMEOUT_MS : request * 1000);
+        request == null ? GatewaySettings.DEFAULT_REQUEST_TIMEOUT_MS : request * 1000,
+        supervision);
+  }
+
+  private SupervisionSettings supervision(Map<String, Object> b) {
+    Long startup = in.longValue(b, "startup_timeout_seconds", "gateway", 1, 86_400);
+    Long grace = in.longValue(b, "stop_grace_seconds", "gateway", 0, 3600);
+    Long ttl = in.longValue(b, "ttl", "gateway", 0, Integer.MAX_VALUE);
+    Double backoff = in.decimal(b, "restart_backoff_seconds", "gateway");
+    if (backoff != null && (backoff < 0.01 || backoff > 3600)) {
+      in.error("gateway.restart_backoff_seconds", "must be between 0.01 and 3600 (got " + backoff + ")");
+      backoff = null;
+    }
+    Integer maxRestarts = in.integer(b, "max_restarts", "gateway", 1, 1000);
+    Long window = in.longValue(b, "restart_window_seconds", "gateway", 1, 86_400);
+    Map<String, Object> litellm = in.map(b, "litellm", "gateway");
+    long backoffMs = backoff == null ? SupervisionSettings.DEFAULT_RESTART_BACKOFF_MS : Math.round(backoff * 1000);
+    return new SupervisionSettings(
+        startup == null ? SupervisionSettings.DEFAULT_STARTUP_TIMEOUT_MS : startup * 1000,
+        grace == null ? SupervisionSettings.DEFAULT_STOP_GRACE_MS : grace * 1000,
+        ttl == null ? 0 : ttl * 1000,
+        backoffMs,
+        Math.max(backoffMs, SupervisionSettings.DEFAULT_RESTART_BACKOFF_MAX_MS),
+        maxRestarts == null ? SupervisionSettings.DEFAULT_MAX_RESTARTS : maxRestarts,
+        window == null ? SupervisionSettings.DEFAULT_RESTART_WINDOW_MS : window * 1000,
+        in.string(b, "state_dir", "gateway"),
+        litellm == null ? null : in.string(litellm, "command", "gateway.litellm"));
   }
 
   /** The explicitly configured Ollama URL (flag, env, then {@code gateway.ollama_url}), or null. */

@@ -42,11 +42,20 @@ final class ProxyExchange {
   private final long connectTimeoutMs;
   private final long idleTimeoutMs;
 
+  private final Runnable onDone;
+  private final Runnable onRefused;
+
   private HttpClientRequest upstream;
   private boolean clientGone;
 
+  /**
+   * @param onDone runs once when the exchange is over, however it ended
+   * @param onRefused when not null, runs instead of answering 502 if the backend refused the
+   *     connection (nothing was sent, so the caller may try again)
+   */
   ProxyExchange(RoutingContext ctx, HttpClient client, Backend backend, Endpoint endpoint, Buffer body,
-      String authorization, long connectTimeoutMs, long idleTimeoutMs) {
+      String authorization, long connectTimeoutMs, long idleTimeoutMs, Runnable onDone, Runnable onRefused) {
+    this.onRefused = onRefused;
     this.ctx = ctx;
     this.response = ctx.response();
     this.client = client;
@@ -56,10 +65,25 @@ final class ProxyExchange {
     this.authorization = authorization;
     this.connectTimeoutMs = connectTimeoutMs;
     this.idleTimeoutMs = idleTimeoutMs;
+    this.onDone = new Runnable() {
+      private boolean ran;
+
+      @Override
+      public void run() {
+        if (!ran) {
+          ran = true;
+          onDone.run();
+        }
+      }
+    };
   }
 
   void run() {
-    response.closeHandler(v -> clientLeft());
+    response.closeHandler(v -> {
+      clientLeft();
+      onDone.run();
+    });
+    response.endHandler(v -> onDone.run());
     RequestOptions options = new RequestOptions()
         .setMethod(HttpMethod.POST)
         .setHost(backend.host())
@@ -130,6 +154,10 @@ final class ProxyExchange {
 
   private void failBeforeResponse(Throwable cause) {
     if (clientGone || cause == CLIENT_GONE) {
+      return;
+    }
+    if (onRefused != null && cause instanceof ConnectException && !(cause instanceof ConnectTimeoutException)) {
+      onRefused.run();
       return;
     }
     ApiError error = classify(cause);

@@ -1,6 +1,7 @@
 package dev.llmgateway.routing;
 
 import dev.llmgateway.config.GatewaySettings;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpHeaders;
@@ -8,6 +9,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -20,12 +22,15 @@ final class ProxyHandler {
 
   private final HttpClient client;
   private final Supplier<ModelCatalog> catalog;
+  private final SupervisedGate gate;
   private final Function<String, String> env;
   private final Set<String> warnedMissingKeys = ConcurrentHashMap.newKeySet();
 
-  ProxyHandler(HttpClient client, Supplier<ModelCatalog> catalog, Function<String, String> env) {
+  ProxyHandler(HttpClient client, Supplier<ModelCatalog> catalog, SupervisedGate gate,
+      Function<String, String> env) {
     this.client = client;
     this.catalog = catalog;
+    this.gate = gate;
     this.env = env;
   }
 
@@ -47,8 +52,10 @@ final class ProxyHandler {
       }
       try {
         RequestBody body = RequestBody.parse(ar.result());
-        Backend backend = catalog.get().resolve(body.model(), endpoint);
-        forward(ctx, endpoint, backend, body, settings);
+        ModelCatalog current = catalog.get();
+        Backend backend = current.resolve(body.model(), endpoint);
+        whenAdmitted(ctx, gate.admit(backend, current.config()),
+            lease -> forward(ctx, endpoint, backend, body, settings, lease, true));
       } catch (ApiError e) {
         ErrorResponses.send(ctx.response(), e);
       } catch (RuntimeException e) {
@@ -59,9 +66,32 @@ final class ProxyHandler {
 
   /** Sends a parsed, resolved request to its backend. */
   private void forward(RoutingContext ctx, Endpoint endpoint, Backend backend, RequestBody body,
-      GatewaySettings settings) {
+      GatewaySettings settings, SupervisedGate.Lease lease, boolean mayRetry) {
+    // A llama-server that just crashed refuses connections until it is restarted: wait for that
+    // once instead of failing, since nothing has reached it yet.
+    Runnable onRefused = mayRetry && backend.kind() == Backend.Kind.LLAMA_CPP ? () -> {
+      lease.release();
+      whenAdmitted(ctx, gate.readmit(backend, catalog.get().config()),
+          again -> forward(ctx, endpoint, backend, body, settings, again, false));
+    } : null;
     new ProxyExchange(ctx, client, backend, endpoint, body.withModel(backend.upstreamModel()),
-        authorization(backend), settings.connectTimeoutMs(), settings.requestTimeoutMs()).run();
+        authorization(backend), settings.connectTimeoutMs(), settings.requestTimeoutMs(),
+        lease::release, onRefused).run();
+  }
+
+  /** Goes on once the backend can take the request, unless the client gave up meanwhile. */
+  private static void whenAdmitted(RoutingContext ctx, Future<SupervisedGate.Lease> admission,
+      Consumer<SupervisedGate.Lease> then) {
+    admission.onComplete(ar -> {
+      if (ar.failed()) {
+        ErrorResponses.send(ctx.response(), ar.cause() instanceof ApiError e ? e
+            : new ApiError(503, "api_error", "model_unavailable", "model", ar.cause().getMessage()));
+      } else if (ctx.response().closed()) {
+        ar.result().release(); // the client left while the model was starting
+      } else {
+        then.accept(ar.result());
+      }
+    });
   }
 
   /** A body we stopped reading: answer, then close, since unread bytes may still be on the wire. */

@@ -29,6 +29,7 @@ public final class RouterVerticle extends VerticleBase {
   private ModelCatalog catalog;
   private long createdEpoch;
   private HttpClient client;
+  private SupervisedGate gate;
   private HttpServer server;
   private String listenHost;
 
@@ -38,21 +39,25 @@ public final class RouterVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    client = vertx.createHttpClient(new HttpClientOptions()
+    client = Connections.client(vertx, new HttpClientOptions()
             .setKeepAlive(true)
             // Under the 5 s keep-alive of llama-server (cpp-httplib) and uvicorn, so a pooled
             // connection is never reused just as the backend closes it.
             .setKeepAliveTimeout(3)
             .setTcpNoDelay(true),
         new PoolOptions().setHttp1MaxSize(1024).setMaxWaitQueueSize(-1));
+    gate = new SupervisedGate(vertx);
     return vertx.eventBus().<JsonObject>request(ConfigVerticle.CURRENT, null).compose(reply -> {
       apply(reply.body());
+      return gate.start();
+    }).compose(v -> {
       vertx.eventBus().<JsonObject>consumer(ConfigVerticle.CHANGED, msg -> apply(msg.body()));
       GatewaySettings settings = catalog.config().gateway();
       // Vert.x shares a random port between instances only when asked with a negative port.
       int port = settings.port() == 0 ? -1 : settings.port();
       listenHost = settings.host();
       return vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true))
+          .connectionHandler(Connections::quiet)
           .requestHandler(router(settings.host()))
           .listen(port, settings.host())
           .recover(err -> Future.failedFuture(listenFailure(settings.host(), settings.port(), err)));
@@ -90,7 +95,7 @@ public final class RouterVerticle extends VerticleBase {
 
   private Router router(String listenHost) {
     Router router = Router.router(vertx);
-    ProxyHandler proxy = new ProxyHandler(client, () -> catalog, env);
+    ProxyHandler proxy = new ProxyHandler(client, () -> catalog, gate, env);
     ModelsHandler models = new ModelsHandler(() -> catalog, () -> createdEpoch);
     router.post(Endpoint.CHAT.path()).handler(proxy.forEndpoint(Endpoint.CHAT));
     router.post(Endpoint.COMPLETIONS.path()).handler(proxy.forEndpoint(Endpoint.COMPLETIONS));
@@ -98,7 +103,7 @@ public final class RouterVerticle extends VerticleBase {
     router.get("/v1/models").handler(models::list);
     router.getWithRegex("/v1/models/(?<id>.+)").handler(models::one);
     router.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "ok")));
-    new AdminRoutes(vertx).mount(router,
+    new AdminRoutes(vertx, () -> catalog).mount(router,
         new AdminAccess(() -> catalog.config().gateway().adminToken(), listenHost));
     router.route().failureHandler(ErrorResponses::handleFailure);
     router.errorHandler(404, ErrorResponses::handleFailure);

@@ -69,7 +69,8 @@ class ProxyTest {
             host: 127.0.0.1
             port: %d
           - id: gone
-            path: gone.gguf
+            type: ollama
+            path: gone:latest
             port: %d
         cloud_models:
           - id: gpt4o
@@ -288,7 +289,8 @@ class ProxyTest {
     TestHttp.Answer answer = http.postJson("/v1/chat/completions", TestHttp.chat("gone", false));
     assertEquals(502, answer.status());
     String message = answer.error().getString("message");
-    assertTrue(message.contains("gone") && message.contains("127.0.0.1:" + closedPort), message);
+    assertTrue(message.contains("gone") && message.contains("127.0.0.1:" + closedPort)
+        && message.contains("ollama serve"), message);
   }
 
   @Test

@@ -46,22 +46,29 @@ public abstract class FakeBackend {
   private volatile Future<Void> gate = Future.succeededFuture();
   private volatile Mode mode = Mode.NORMAL;
   private volatile long chunkDelayMs = 5;
+  private volatile java.util.function.Consumer<Recorded> onRequest = r -> { };
 
   protected FakeBackend(Vertx vertx) {
     this.vertx = vertx;
   }
 
   public Future<FakeBackend> start() {
+    return start("127.0.0.1", 0);
+  }
+
+  public Future<FakeBackend> start(String host, int port) {
     Router router = Router.router(vertx);
     router.route().handler(BodyHandler.create());
     router.route().handler(ctx -> {
-      requests.add(new Recorded(ctx.request().method().name(), ctx.request().path(),
+      Recorded r = new Recorded(ctx.request().method().name(), ctx.request().path(),
           MultiMap.caseInsensitiveMultiMap().addAll(ctx.request().headers()),
-          ctx.body().buffer() == null ? Buffer.buffer() : ctx.body().buffer().copy()));
+          ctx.body().buffer() == null ? Buffer.buffer() : ctx.body().buffer().copy());
+      requests.add(r);
+      onRequest.accept(r);
       ctx.next();
     });
     routes(router);
-    return vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
+    return vertx.createHttpServer().requestHandler(router).listen(port, host)
         .map(s -> {
           server = s;
           return this;
@@ -84,6 +91,12 @@ public abstract class FakeBackend {
 
   public Recorded lastRequest() {
     return requests.isEmpty() ? null : requests.get(requests.size() - 1);
+  }
+
+  /** Called for every request as it arrives (the child-process fake logs them). */
+  public FakeBackend onRequest(java.util.function.Consumer<Recorded> listener) {
+    this.onRequest = listener;
+    return this;
   }
 
   public FakeBackend mode(Mode newMode) {

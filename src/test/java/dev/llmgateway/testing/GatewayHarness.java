@@ -29,7 +29,11 @@ public final class GatewayHarness {
     Path file = dir.resolve("llm.yml");
     Files.writeString(file, yaml);
     Overrides overrides = Overrides.of("127.0.0.1", 0, null, null, null, Map.of());
-    Gateway.Options options = new Gateway.Options(file, overrides, 2, 100, env::get);
+    // Children get PATH from here; their PIDs are recorded under the test's folder, not ~/.local.
+    Map<String, String> fullEnv = new java.util.HashMap<>(env);
+    fullEnv.putIfAbsent("PATH", System.getenv("PATH"));
+    fullEnv.putIfAbsent("XDG_STATE_HOME", dir.resolve("state").toString());
+    Gateway.Options options = new Gateway.Options(file, overrides, 2, 100, fullEnv);
     Gateway gateway = Gateway.start(vertx, options).await(20, TimeUnit.SECONDS);
     return new GatewayHarness(file, gateway);
   }

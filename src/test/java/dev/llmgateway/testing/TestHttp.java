@@ -85,6 +85,12 @@ public final class TestHttp {
     return req.send(body).map(resp -> new Stream(req, resp)).await(10, TimeUnit.SECONDS);
   }
 
+  /** A GET event stream (admin feeds). */
+  public Stream openStream(HttpMethod method, String path) throws Exception {
+    HttpClientRequest req = client.request(method, path).await(10, TimeUnit.SECONDS);
+    return req.send().map(resp -> new Stream(req, resp)).await(10, TimeUnit.SECONDS);
+  }
+
   /** An open event stream, read event by event. */
   public static final class Stream {
     private final HttpClientRequest request;

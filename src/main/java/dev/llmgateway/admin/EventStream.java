@@ -1,0 +1,77 @@
+package dev.llmgateway.admin;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * A server-sent-events response: named events, a heartbeat comment so idle connections stay open,
+ * and no unbounded buffering — when the client reads slower than events come, events that can be
+ * dropped are dropped (and counted) instead of queued.
+ */
+public final class EventStream {
+
+  private static final long HEARTBEAT_MS = 15_000;
+
+  private final HttpServerResponse response;
+  private final Vertx vertx;
+  private final long heartbeat;
+  private long dropped;
+  private boolean closed;
+
+  public EventStream(Vertx vertx, HttpServerResponse response, Runnable onClose) {
+    this.vertx = vertx;
+    this.response = response;
+    response.setChunked(true)
+        .putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream; charset=utf-8")
+        .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
+        .putHeader("X-Accel-Buffering", "no");
+    response.write(": stream open\n\n");
+    heartbeat = vertx.setPeriodic(HEARTBEAT_MS, t -> {
+      if (!closed) {
+        response.write(": keep-alive\n\n");
+      }
+    });
+    response.closeHandler(v -> {
+      close();
+      onClose.run();
+    });
+  }
+
+  /** An event that must arrive (state changes, the end of a job). */
+  public void send(String event, JsonObject data) {
+    if (!closed) {
+      response.write("event: " + event + "\ndata: " + data.encode() + "\n\n");
+    }
+  }
+
+  /** An event that may be dropped when the client is behind (a log line, a progress tick). */
+  public void offer(String event, JsonObject data) {
+    if (closed) {
+      return;
+    }
+    if (response.writeQueueFull()) {
+      dropped++;
+      return;
+    }
+    if (dropped > 0) {
+      send("dropped", new JsonObject().put("count", dropped));
+      dropped = 0;
+    }
+    send(event, data);
+  }
+
+  /** Ends the stream (the client sees it close). */
+  public void end() {
+    if (!closed) {
+      close();
+      response.end();
+    }
+  }
+
+  private void close() {
+    closed = true;
+    vertx.cancelTimer(heartbeat);
+  }
+}

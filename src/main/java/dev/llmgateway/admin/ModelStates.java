@@ -1,0 +1,84 @@
+package dev.llmgateway.admin;
+
+import dev.llmgateway.process.ProcessVerticle;
+import dev.llmgateway.routing.Backend;
+import dev.llmgateway.routing.ModelCatalog;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.PoolOptions;
+import dev.llmgateway.routing.Connections;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * {@code GET /admin/models}: every entry with its type, backend URL, roles and state. Supervised
+ * children report their own state; an Ollama server or LiteLLM proxy the gateway does not run is
+ * asked directly and shows {@code external} when it answers, {@code unreachable} when not.
+ */
+final class ModelStates {
+
+  private final Vertx vertx;
+  private final Supplier<ModelCatalog> catalog;
+  private final HttpClient probe;
+
+  ModelStates(Vertx vertx, Supplier<ModelCatalog> catalog) {
+    this.vertx = vertx;
+    this.catalog = catalog;
+    this.probe = Connections.client(vertx, new HttpClientOptions().setKeepAlive(false), new PoolOptions());
+  }
+
+  void handle(RoutingContext ctx) {
+    ModelCatalog current = catalog.get();
+    vertx.eventBus().<JsonObject>request(ProcessVerticle.LIST, null).onComplete(ar -> {
+      Map<String, JsonObject> processes = new HashMap<>();
+      Map<String, JsonObject> byPort = new HashMap<>();
+      if (ar.succeeded()) {
+        JsonArray all = ar.result().body().getJsonArray("processes");
+        for (int i = 0; i < all.size(); i++) {
+          JsonObject p = all.getJsonObject(i);
+          processes.put(p.getString("id"), p);
+          byPort.put(p.getString("host") + ":" + p.getInteger("port"), p);
+        }
+      }
+      List<Future<JsonObject>> rows = new ArrayList<>();
+      for (Backend b : current.all()) {
+        JsonObject row = new JsonObject().put("id", b.id()).put("ref", b.ref())
+            .put("type", b.kind().label()).put("backend", b.baseUrl())
+            .put("upstream_model", b.upstreamModel())
+            .put("roles", new JsonArray(current.rolesOf(b.ref())));
+        JsonObject process = b.kind() == Backend.Kind.LLAMA_CPP ? processes.get(b.id())
+            : b.kind() == Backend.Kind.CLOUD ? byPort.get(b.host() + ":" + b.port()) : null;
+        if (process != null) {
+          rows.add(Future.succeededFuture(row.put("state", process.getString("state"))
+              .put("message", process.getString("message")).put("pid", process.getLong("pid"))));
+        } else {
+          rows.add(reachable(b).map(up -> row.put("state", up ? "external" : "unreachable")));
+        }
+      }
+      Future.all(rows).onComplete(done -> {
+        JsonArray models = new JsonArray();
+        rows.forEach(f -> models.add(f.result()));
+        ctx.json(new JsonObject().put("models", models));
+      });
+    });
+  }
+
+  private Future<Boolean> reachable(Backend b) {
+    String path = b.kind() == Backend.Kind.CLOUD ? "/health/liveliness" : "/";
+    RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost(b.host())
+        .setPort(b.port()).setURI(path).setConnectTimeout(1000).setIdleTimeout(1000);
+    return probe.request(options).compose(req -> req.send())
+        .compose(resp -> resp.body().map(body -> resp.statusCode() < 500))
+        .otherwise(false);
+  }
+}

@@ -1,0 +1,155 @@
+package dev.llmgateway.process;
+
+import dev.llmgateway.config.CloudModel;
+import dev.llmgateway.config.GatewayConfig;
+import dev.llmgateway.config.LocalModel;
+import dev.llmgateway.config.MainMode;
+import dev.llmgateway.config.SupervisionSettings;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Derives the children a config asks for: one {@code llama-server} per llama.cpp entry and, when
+ * {@code gateway.litellm.command} is set, one LiteLLM proxy per distinct cloud {@code host:port}.
+ * Blocking (resolves host names): call it on a worker.
+ */
+public final class ChildSpecs {
+
+  /** Environment variables a child may inherit; everything else (keys, tokens) stays out. */
+  private static final Set<String> ENV_NAMES = Set.of("PATH", "HOME", "USER", "LOGNAME", "LANG",
+      "LC_ALL", "LC_CTYPE", "TZ", "TMPDIR", "LD_LIBRARY_PATH", "DYLD_LIBRARY_PATH", "SYSTEMROOT");
+  private static final List<String> ENV_PREFIXES = List.of("CUDA_", "HIP_", "HSA_", "ROCR_", "GGML_",
+      "LLAMA_ARG_", "VK_", "OMP_", "ONEAPI_", "SYCL_", "MKL_", "OPENBLAS_", "METAL_");
+
+  private ChildSpecs() {
+  }
+
+  public static Map<String, ChildSpec> build(GatewayConfig config, Map<String, String> parentEnv) {
+    Map<String, ChildSpec> specs = new LinkedHashMap<>();
+    SupervisionSettings sup = config.gateway().supervision();
+    Map<String, String> env = childEnv(parentEnv);
+    Path modelPath = Path.of(config.modelPath());
+    List<String> boot = bootRefs(config);
+    for (LocalModel m : config.localModels()) {
+      if (m.ollama()) {
+        continue;
+      }
+      boolean embedding = m.ref().equals(config.embeddingLlm()) || m.capabilities().stream()
+          .anyMatch(c -> c.equalsIgnoreCase("embedding") || c.equalsIgnoreCase("embeddings"));
+      List<String> required = requiredFiles(m, modelPath);
+      specs.put(m.id(), new ChildSpec(m.id(), m.ref(), ChildSpec.Kind.LLAMA_SERVER,
+          LlamaServerArgs.build(config.gateway().llamaServerCommand(), m, config.llamaCpp(), embedding, modelPath),
+          env, Map.of(), required, m.host(), m.port(), isLocal(m.host()), boot.contains(m.ref()),
+          m.startupTimeoutSeconds() == null ? sup.startupTimeoutMs() : m.startupTimeoutSeconds() * 1000L,
+          m.ttlSeconds() == null ? sup.ttlMs() : m.ttlSeconds() * 1000L));
+    }
+    if (sup.litellmCommand() != null) {
+      liteLlm(config, parentEnv, env, specs);
+    }
+    return specs;
+  }
+
+  /** The files a llama.cpp entry needs: its GGUF, projector and adapters. */
+  public static List<String> requiredFiles(LocalModel m, Path modelPath) {
+    List<String> required = new ArrayList<>();
+    required.add(modelPath.resolve(m.path()).toString());
+    if (m.mmproj() != null) {
+      required.add(modelPath.resolve(m.mmproj()).toString());
+    }
+    m.lora().forEach(l -> required.add(modelPath.resolve(l).toString()));
+    return required;
+  }
+
+  /** Models with a role start with the gateway: main (both sides in mix mode) and embedding. */
+  static List<String> bootRefs(GatewayConfig config) {
+    List<String> refs = new ArrayList<>();
+    if (config.mainRef() != null) {
+      refs.add(config.mainRef());
+    }
+    if (config.mainMode() == MainMode.MIX && config.mainLlmLocal() != null) {
+      refs.add(config.mainLlmLocal());
+    }
+    if (config.embeddingLlm() != null) {
+      refs.add(config.embeddingLlm());
+    }
+    return refs;
+  }
+
+  private static void liteLlm(GatewayConfig config, Map<String, String> parentEnv, Map<String, String> base,
+      Map<String, ChildSpec> specs) {
+    Map<String, List<CloudModel>> byAddress = new LinkedHashMap<>();
+    for (CloudModel m : config.cloudModels()) {
+      byAddress.computeIfAbsent(m.host() + ":" + m.port(), k -> new ArrayList<>()).add(m);
+    }
+    Path dir = StateDir.of(config, parentEnv);
+    SupervisionSettings sup = config.gateway().supervision();
+    List<String> boot = bootRefs(config);
+    for (List<CloudModel> models : byAddress.values()) {
+      CloudModel first = models.get(0);
+      String id = "litellm-" + first.port();
+      Map<String, String> env = new HashMap<>(base);
+      StringBuilder yaml = new StringBuilder("# Written by llm-gateway for the LiteLLM proxy on "
+          + first.host() + ":" + first.port() + "; regenerated at every start.\nmodel_list:\n");
+      int n = 0;
+      for (CloudModel m : models) {
+        yaml.append("  - model_name: ").append(quote(m.path())).append('\n')
+            .append("    litellm_params:\n")
+            .append("      model: ").append(quote(m.path())).append('\n');
+        String keyVar = null;
+        if (m.apiKeyName() != null && parentEnv.get(m.apiKeyName()) != null) {
+          keyVar = m.apiKeyName();
+          env.put(keyVar, parentEnv.get(keyVar));
+        } else if (m.apiKey() != null) {
+          keyVar = "LLM_GATEWAY_API_KEY_" + n++; // the key travels in the child's env, not on disk
+          env.put(keyVar, m.apiKey());
+        }
+        if (keyVar != null) {
+          yaml.append("      api_key: ").append(quote("os.environ/" + keyVar)).append('\n');
+        }
+      }
+      String file = dir.resolve(StateDir.key(config) + "-" + id + ".yaml").toString();
+      List<String> command = List.of(sup.litellmCommand(), "--config", file, "--host", first.host(),
+          "--port", Integer.toString(first.port()));
+      boolean bootStart = models.stream().anyMatch(m -> boot.contains(m.ref()));
+      specs.put(id, new ChildSpec(id, null, ChildSpec.Kind.LITELLM, command, env,
+          Map.of(file, yaml.toString()), List.of(), first.host(), first.port(), isLocal(first.host()),
+          bootStart, sup.startupTimeoutMs(), 0));
+    }
+  }
+
+  private static String quote(String s) {
+    return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+  }
+
+  static Map<String, String> childEnv(Map<String, String> parent) {
+    Map<String, String> env = new HashMap<>();
+    parent.forEach((k, v) -> {
+      String upper = k.toUpperCase(Locale.ROOT);
+      if (ENV_NAMES.contains(upper) || ENV_PREFIXES.stream().anyMatch(upper::startsWith)) {
+        env.put(k, v);
+      }
+    });
+    return env;
+  }
+
+  /** Whether the gateway can start a server bound to this host (an address of this machine). */
+  static boolean isLocal(String host) {
+    try {
+      InetAddress address = InetAddress.getByName(host);
+      return address.isLoopbackAddress() || address.isAnyLocalAddress()
+          || NetworkInterface.getByInetAddress(address) != null;
+    } catch (UnknownHostException | SocketException e) {
+      return false;
+    }
+  }
+}

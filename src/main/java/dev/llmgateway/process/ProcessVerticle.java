@@ -1,0 +1,236 @@
+package dev.llmgateway.process;
+
+import dev.llmgateway.config.ConfigJson;
+import dev.llmgateway.config.ConfigVerticle;
+import dev.llmgateway.config.GatewayConfig;
+import dev.llmgateway.config.SupervisionSettings;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.PoolOptions;
+import dev.llmgateway.routing.Connections;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Owns every child process the gateway starts: {@code llama-server} per llama.cpp entry (and LiteLLM
+ * proxies when configured). Starts the models that have a role at boot and the others on their first
+ * request, follows config changes, stops idle children and, on shutdown, all of them.
+ *
+ * <p>Event bus (JSON bodies): publishes {@link #STATUS} on every state change and each output line on
+ * {@code llm.process.log.<id>}; answers {@link #LIST}, {@link #ACQUIRE} (replies when the model can
+ * take the request, counting it in flight until {@link #RELEASE}; {@code "refused": true} says the
+ * port just refused a connection), {@link #COMMAND} and {@link #LOGS}.
+ */
+public final class ProcessVerticle extends VerticleBase {
+
+  public static final String STATUS = "llm.process.status";
+  public static final String LIST = "llm.process.list";
+  public static final String ACQUIRE = "llm.process.acquire";
+  public static final String RELEASE = "llm.process.release";
+  public static final String COMMAND = "llm.process.command";
+  public static final String LOGS = "llm.process.logs";
+  public static final String LOG_PREFIX = "llm.process.log.";
+
+  /** Failure code of replies that mean "this model cannot answer now" (HTTP 503). */
+  public static final int UNAVAILABLE = 503;
+  public static final int NOT_FOUND = 404;
+
+  private static final Logger LOG = LoggerFactory.getLogger(ProcessVerticle.class);
+
+  private final Map<String, String> env;
+  private final Map<String, Supervisor> supervisors = new LinkedHashMap<>();
+  private HttpClient probeClient;
+  private PidRegistry registry;
+  private SupervisionSettings settings;
+  private long idleTimer = -1;
+
+  public ProcessVerticle(Map<String, String> env) {
+    this.env = Map.copyOf(env);
+  }
+
+  @Override
+  public Future<?> start() {
+    // No keep-alive: a probe must see the port as it is now, not through an old connection.
+    probeClient = Connections.client(vertx, new HttpClientOptions().setKeepAlive(false), new PoolOptions());
+    return vertx.eventBus().<JsonObject>request(ConfigVerticle.CURRENT, null)
+        .map(reply -> ConfigJson.fromJson(reply.body().getJsonObject("config")))
+        .compose(config -> {
+          settings = config.gateway().supervision();
+          registry = new PidRegistry(stateFile(config, env));
+          return vertx.executeBlocking(() -> {
+            List<String> orphans = registry.stopOrphans(settings.stopGraceMs());
+            if (!orphans.isEmpty()) {
+              LOG.warn("stopped children left running by an earlier gateway: {}", orphans);
+            }
+            return ChildSpecs.build(config, env);
+          }).map(specs -> {
+            apply(specs);
+            return null;
+          });
+        })
+        .onSuccess(v -> {
+          var bus = vertx.eventBus();
+          bus.<JsonObject>consumer(ConfigVerticle.CHANGED, msg -> onConfig(msg.body()));
+          bus.<JsonObject>consumer(LIST, msg -> msg.reply(list()));
+          bus.<JsonObject>consumer(ACQUIRE, this::acquire);
+          bus.<JsonObject>consumer(RELEASE, msg -> withSupervisor(msg, Supervisor::release));
+          bus.<JsonObject>consumer(COMMAND, this::command);
+          bus.<JsonObject>consumer(LOGS, msg -> withSupervisor(msg, s -> msg.reply(new JsonObject()
+              .put("id", s.id()).put("lines", s.logs().all()))));
+          idleTimer = vertx.setPeriodic(1000, t -> {
+            long now = System.currentTimeMillis();
+            supervisors.values().forEach(s -> s.checkIdle(now));
+          });
+        });
+  }
+
+  /** Stops every child: SIGTERM, then SIGKILL after the grace period. */
+  @Override
+  public Future<?> stop() {
+    if (idleTimer >= 0) {
+      vertx.cancelTimer(idleTimer);
+    }
+    List<Future<Void>> stops = new ArrayList<>();
+    supervisors.values().forEach(s -> stops.add(s.stop("the gateway is shutting down")));
+    return Future.join(stops)
+        .timeout(settings.stopGraceMs() + 2000, TimeUnit.MILLISECONDS)
+        .eventually(() -> probeClient.close());
+  }
+
+  private void onConfig(JsonObject payload) {
+    GatewayConfig config = ConfigJson.fromJson(payload.getJsonObject("config"));
+    settings = config.gateway().supervision();
+    vertx.executeBlocking(() -> ChildSpecs.build(config, env)).onSuccess(this::apply);
+  }
+
+  /** Adds, updates and removes supervisors to match the config; untouched ones are left alone. */
+  private void apply(Map<String, ChildSpec> specs) {
+    Supervisor.Limits limits = new Supervisor.Limits(settings.restartBackoffMs(),
+        settings.restartBackoffMaxMs(), settings.maxRestarts(), settings.restartWindowMs(),
+        settings.stopGraceMs());
+    for (String id : new ArrayList<>(supervisors.keySet())) {
+      if (!specs.containsKey(id)) {
+        Supervisor gone = supervisors.remove(id);
+        gone.stop("removed from the config");
+        vertx.eventBus().publish(STATUS, gone.status().put("state", "removed"));
+      }
+    }
+    specs.forEach((id, spec) -> {
+      Supervisor existing = supervisors.get(id);
+      if (existing == null) {
+        Supervisor s = new Supervisor(vertx, context, probeClient, host, limits, spec);
+        supervisors.put(id, s);
+        vertx.eventBus().publish(STATUS, s.status());
+        if (spec.bootStart()) {
+          s.begin();
+        }
+      } else {
+        existing.update(spec);
+      }
+    });
+  }
+
+  private void acquire(Message<JsonObject> msg) {
+    boolean refused = msg.body().getBoolean("refused", false);
+    withSupervisor(msg, s -> (refused ? s.ensureAfterRefusal() : s.ensure())
+        .timeout(s.spec().startupTimeoutMs(), TimeUnit.MILLISECONDS)
+        .onComplete(ar -> {
+          if (ar.succeeded()) {
+            s.acquire();
+            msg.reply(new JsonObject().put("id", s.id()).put("state", s.state().label()));
+          } else if (ar.cause() instanceof java.util.concurrent.TimeoutException) {
+            msg.fail(UNAVAILABLE, s.id() + " is still starting after "
+                + s.spec().startupTimeoutMs() / 1000 + " s (big models take a while: try again, or "
+                + "raise startup_timeout)");
+          } else {
+            msg.fail(UNAVAILABLE, s.id() + " is not available: " + ar.cause().getMessage());
+          }
+        }));
+  }
+
+  private void command(Message<JsonObject> msg) {
+    withSupervisor(msg, s -> {
+      String action = msg.body().getString("action", "");
+      Future<Void> step = switch (action) {
+        case "start" -> {
+          s.start();
+          yield Future.succeededFuture();
+        }
+        case "restart" -> {
+          s.restart();
+          yield Future.succeededFuture();
+        }
+        case "stop" -> s.stop("stop requested");
+        default -> null;
+      };
+      if (step == null) {
+        msg.fail(400, "unknown action \"" + action + "\": use start, stop or restart");
+        return;
+      }
+      step.onComplete(ar -> msg.reply(s.status()));
+    });
+  }
+
+  private void withSupervisor(Message<JsonObject> msg, Consumer<Supervisor> action) {
+    String id = msg.body() == null ? null : msg.body().getString("id");
+    Supervisor s = id == null ? null : supervisors.get(id);
+    if (s == null) {
+      msg.fail(NOT_FOUND, "no supervised process \"" + id + "\"; GET /admin/processes lists them");
+    } else {
+      action.accept(s);
+    }
+  }
+
+  private JsonObject list() {
+    JsonArray all = new JsonArray();
+    supervisors.values().forEach(s -> all.add(s.status()));
+    return new JsonObject().put("processes", all);
+  }
+
+  private final Supervisor.Host host = new Supervisor.Host() {
+    @Override
+    public Future<ChildProcess> launch(ChildSpec spec, Consumer<String> onLine) {
+      return vertx.executeBlocking(() -> {
+        ChildProcess child = ChildProcess.start(spec, context, onLine);
+        registry.add(spec.id(), child.handle());
+        return child;
+      });
+    }
+
+    @Override
+    public void forget(ChildProcess child) {
+      long pid = child.pid();
+      vertx.executeBlocking(() -> {
+        registry.remove(pid);
+        return null;
+      });
+    }
+
+    @Override
+    public void changed(Supervisor supervisor) {
+      vertx.eventBus().publish(STATUS, supervisor.status());
+    }
+
+    @Override
+    public void logLine(Supervisor supervisor, JsonObject line) {
+      vertx.eventBus().publish(LOG_PREFIX + supervisor.id(), line);
+    }
+  };
+
+  /** Where the PIDs of this config's children are recorded. */
+  static Path stateFile(GatewayConfig config, Map<String, String> env) {
+    return StateDir.of(config, env).resolve(StateDir.key(config) + "-children.json");
+  }
+}

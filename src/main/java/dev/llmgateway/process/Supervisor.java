@@ -1,0 +1,436 @@
+package dev.llmgateway.process;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One child's life: stopped → starting → running (or external) → stopping, with restarts after
+ * crashes (exponential backoff, then {@code failed} after too many in the window) and idle stop.
+ * Every request that needs the child shares one start. Runs on the process verticle's event loop
+ * only; each launch has a generation number so callbacks of an earlier process are ignored.
+ */
+final class Supervisor {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Supervisor.class);
+  private static final long HEALTH_POLL_MS = 25;
+  private static final long EXTERNAL_CHECK_MS = 5000;
+
+  /** What a supervisor needs from its verticle. */
+  interface Host {
+    Future<ChildProcess> launch(ChildSpec spec, Consumer<String> onLine);
+
+    void forget(ChildProcess child);
+
+    void changed(Supervisor supervisor);
+
+    void logLine(Supervisor supervisor, JsonObject line);
+  }
+
+  private final Vertx vertx;
+  private final Context context;
+  private final HttpClient probeClient;
+  private final Host host;
+  private final Limits limits;
+  private final LogBuffer logs = new LogBuffer();
+  private final Deque<Long> failures = new ArrayDeque<>();
+
+  private ChildSpec spec;
+  private ProcessState state = ProcessState.STOPPED;
+  private ChildProcess child;
+  private Promise<Void> ready = Promise.promise();
+  private Promise<Void> stopped;
+  private boolean stopRequested;
+  private boolean startAfterStop;
+  private int generation;
+  private long timerId = -1;
+  private long startedAt;
+  private int restarts;
+  private Integer lastExitCode;
+  private String message;
+  private int inFlight;
+  private long lastActivity = System.currentTimeMillis();
+  private Promise<Void> stateChanged = Promise.promise();
+
+  /** Restart policy, from the gateway settings. */
+  record Limits(long backoffMs, long backoffMaxMs, int maxRestarts, long windowMs, long stopGraceMs) {
+  }
+
+  Supervisor(Vertx vertx, Context context, HttpClient probeClient, Host host, Limits limits, ChildSpec spec) {
+    this.vertx = vertx;
+    this.context = context;
+    this.probeClient = probeClient;
+    this.host = host;
+    this.limits = limits;
+    this.spec = spec;
+  }
+
+  String id() {
+    return spec.id();
+  }
+
+  ChildSpec spec() {
+    return spec;
+  }
+
+  ProcessState state() {
+    return state;
+  }
+
+  LogBuffer logs() {
+    return logs;
+  }
+
+  /** Completes when the child can take requests; starts it if needed. */
+  Future<Void> ensure() {
+    switch (state) {
+      case RUNNING, EXTERNAL:
+        return Future.succeededFuture();
+      case FAILED:
+        return Future.failedFuture(new IllegalStateException(message
+            + "; POST /admin/processes/" + spec.id() + "/start to try again"));
+      case STOPPED:
+        begin();
+        return ready.future();
+      case STOPPING:
+        startAfterStop = true;
+        return ready.future();
+      default:
+        return ready.future();
+    }
+  }
+
+  /**
+   * A request found the port closed although the child counted as serving: it has most likely just
+   * died and its exit is not processed yet. Wait for the next state change (briefly), then for the
+   * child as usual — so the request is served by the restarted server instead of failing.
+   */
+  Future<Void> ensureAfterRefusal() {
+    if (state == ProcessState.EXTERNAL) {
+      generation++;
+      setState(ProcessState.STOPPED, "the external server on " + spec.authority() + " refused a connection");
+      return ensure();
+    }
+    if (state == ProcessState.RUNNING) {
+      return stateChanged.future().timeout(2, java.util.concurrent.TimeUnit.SECONDS)
+          .transform(ar -> ensure());
+    }
+    return ensure();
+  }
+
+  void acquire() {
+    inFlight++;
+    lastActivity = System.currentTimeMillis();
+  }
+
+  void release() {
+    inFlight = Math.max(0, inFlight - 1);
+    lastActivity = System.currentTimeMillis();
+  }
+
+  /** Admin "start": a failed child gets a fresh set of attempts. */
+  Future<Void> start() {
+    if (state == ProcessState.FAILED) {
+      failures.clear();
+      setState(ProcessState.STOPPED, null);
+    }
+    return ensure();
+  }
+
+  Future<Void> restart() {
+    failures.clear();
+    if (state == ProcessState.FAILED || state == ProcessState.EXTERNAL) {
+      setState(ProcessState.STOPPED, null);
+    }
+    return stop("restart requested").compose(v -> ensure());
+  }
+
+  /** SIGTERM, then SIGKILL after the grace period. Idempotent. */
+  Future<Void> stop(String reason) {
+    cancelTimer();
+    startAfterStop = false;
+    switch (state) {
+      case STARTING, RUNNING:
+        if (child == null) { // still probing the port, or spawning: nothing to signal yet
+          generation++;
+          failWaiters("stopped before it was ready (" + reason + ")");
+          setState(ProcessState.STOPPED, reason);
+          return Future.succeededFuture();
+        }
+        LOG.info("stopping {} (pid {}): {}", spec.id(), child.pid(), reason);
+        failWaiters("stopped before it was ready (" + reason + ")");
+        stopRequested = true;
+        stopped = Promise.promise();
+        setState(ProcessState.STOPPING, reason);
+        ChildProcess dying = child;
+        int gen = generation;
+        dying.terminate();
+        timerId = vertx.setTimer(Math.max(1, limits.stopGraceMs()), t -> {
+          if (gen == generation && child == dying) {
+            LOG.warn("{} (pid {}) did not exit within {} ms of SIGTERM; killing it", spec.id(),
+                dying.pid(), limits.stopGraceMs());
+            dying.kill();
+          }
+        });
+        return stopped.future();
+      case STOPPING:
+        return stopped.future();
+      case BACKOFF, EXTERNAL, FAILED:
+        generation++;
+        setState(ProcessState.STOPPED, reason);
+        return Future.succeededFuture();
+      default:
+        return Future.succeededFuture();
+    }
+  }
+
+  /** A new config: restart when the process would differ; start when it gained a role. */
+  void update(ChildSpec next) {
+    boolean changed = !spec.sameProcess(next);
+    spec = next;
+    if (changed) {
+      failures.clear();
+      switch (state) {
+        case STARTING, RUNNING, BACKOFF -> {
+          LOG.info("{} changed in the config: restarting it", next.id());
+          stop("config changed").onComplete(v -> ensure());
+          return;
+        }
+        case FAILED, EXTERNAL -> setState(ProcessState.STOPPED, null);
+        default -> {
+        }
+      }
+    }
+    if (state == ProcessState.STOPPED && next.bootStart()) {
+      begin();
+    }
+  }
+
+  /** Called every second: stops a child idle for longer than its ttl. */
+  void checkIdle(long now) {
+    if (spec.ttlMs() > 0 && state == ProcessState.RUNNING && inFlight == 0
+        && now - lastActivity >= spec.ttlMs()) {
+      stop("idle for " + spec.ttlMs() / 1000 + " s (ttl)");
+    }
+  }
+
+  // --- starting ---------------------------------------------------------------------------
+
+  void begin() {
+    cancelTimer();
+    if (ready.future().isComplete()) {
+      ready = Promise.promise();
+    }
+    int gen = ++generation;
+    setState(ProcessState.STARTING, null);
+    PortProbe.probe(probeClient, spec).onComplete(ar -> {
+      if (gen != generation) {
+        return;
+      }
+      switch (ar.result()) {
+        case READY -> becomeExternal(gen);
+        case LOADING -> pollHealth(gen, true);
+        case OTHER -> fail("port " + spec.port() + " on " + spec.host() + " is in use by another "
+            + "program; stop it or give " + spec.id() + " another port");
+        case FREE -> {
+          if (!spec.local()) {
+            setState(ProcessState.EXTERNAL, spec.host() + " is not this machine: the server there is "
+                + "used as it is, nothing is started");
+            ready.tryComplete();
+          } else {
+            spawn(gen);
+          }
+        }
+      }
+    });
+  }
+
+  private void spawn(int gen) {
+    host.launch(spec, this::onLine).onComplete(ar -> {
+      if (gen != generation) {
+        if (ar.succeeded()) {
+          ar.result().kill();
+          host.forget(ar.result());
+        }
+        return;
+      }
+      if (ar.failed()) {
+        fail(ar.cause().getMessage());
+        return;
+      }
+      child = ar.result();
+      startedAt = System.currentTimeMillis();
+      LOG.info("started {} (pid {}): {}", spec.id(), child.pid(), spec.commandLine());
+      ChildProcess started = child;
+      started.onExit().whenComplete((code, err) -> context.runOnContext(v ->
+          onExit(gen, started, code == null ? -1 : code)));
+      pollHealth(gen, false);
+    });
+  }
+
+  /** Polls until the server says ready; requests are released within one poll of that. */
+  private void pollHealth(int gen, boolean external) {
+    PortProbe.probe(probeClient, spec).onComplete(ar -> {
+      if (gen != generation || state != ProcessState.STARTING) {
+        return;
+      }
+      if (ar.result() == PortProbe.Result.READY) {
+        if (external) {
+          becomeExternal(gen);
+        } else {
+          lastActivity = System.currentTimeMillis();
+          LOG.info("{} is ready on {} after {} ms", spec.id(), spec.authority(),
+              System.currentTimeMillis() - startedAt);
+          setState(ProcessState.RUNNING, null);
+          ready.tryComplete();
+        }
+      } else {
+        timerId = vertx.setTimer(HEALTH_POLL_MS, t -> pollHealth(gen, external));
+      }
+    });
+  }
+
+  private void becomeExternal(int gen) {
+    setState(ProcessState.EXTERNAL, "a " + spec.kind().program() + " the gateway did not start "
+        + "already serves " + spec.authority() + "; using it");
+    ready.tryComplete();
+    watchExternal(gen);
+  }
+
+  /** Someone else's server may go away; then the next request starts our own. */
+  private void watchExternal(int gen) {
+    timerId = vertx.setTimer(EXTERNAL_CHECK_MS, t -> PortProbe.probe(probeClient, spec).onComplete(ar -> {
+      if (gen != generation || state != ProcessState.EXTERNAL) {
+        return;
+      }
+      if (ar.result() == PortProbe.Result.READY || ar.result() == PortProbe.Result.LOADING) {
+        watchExternal(gen);
+      } else {
+        generation++;
+        setState(ProcessState.STOPPED, "the external server on " + spec.authority() + " went away");
+      }
+    }));
+  }
+
+  // --- exits and failures -----------------------------------------------------------------
+
+  private void onExit(int gen, ChildProcess exited, int code) {
+    host.forget(exited);
+    if (gen != generation || exited != child) {
+      return;
+    }
+    child = null;
+    cancelTimer();
+    if (stopRequested) {
+      stopRequested = false;
+      lastExitCode = code;
+      setState(ProcessState.STOPPED, message);
+      stopped.tryComplete();
+      if (startAfterStop) {
+        startAfterStop = false;
+        begin();
+      }
+      return;
+    }
+    lastExitCode = code;
+    boolean whileStarting = state == ProcessState.STARTING;
+    String what = spec.kind().program() + " for " + spec.id() + " exited with code " + code
+        + (whileStarting ? " while starting" : "") + "; last output: " + logs.tail(5);
+    LOG.warn(what);
+    long now = System.currentTimeMillis();
+    failures.addLast(now);
+    while (!failures.isEmpty() && now - failures.peekFirst() > limits.windowMs()) {
+      failures.removeFirst();
+    }
+    if (whileStarting) {
+      failWaiters(what); // fail the waiting requests at once, with the output that says why
+    } else if (ready.future().isComplete()) {
+      ready = Promise.promise(); // requests from now on wait for the restart
+    }
+    if (failures.size() >= limits.maxRestarts()) {
+      fail("crashed " + failures.size() + " times within " + limits.windowMs() / 1000 + " s; last: " + what);
+      return;
+    }
+    long delay = Math.min(limits.backoffMaxMs(), limits.backoffMs() << Math.min(20, failures.size() - 1));
+    setState(ProcessState.BACKOFF, what + "; restarting in " + delay + " ms");
+    int next = ++generation;
+    timerId = vertx.setTimer(delay, t -> {
+      if (next == generation && state == ProcessState.BACKOFF) {
+        restarts++;
+        begin();
+      }
+    });
+  }
+
+  private void fail(String why) {
+    generation++;
+    if (child != null) {
+      child.kill();
+      host.forget(child);
+      child = null;
+    }
+    LOG.warn("{} failed: {}", spec.id(), why);
+    setState(ProcessState.FAILED, why);
+    failWaiters(why);
+  }
+
+  private void failWaiters(String why) {
+    if (!ready.future().isComplete()) {
+      ready.fail(new IllegalStateException(why));
+    }
+    ready = Promise.promise();
+  }
+
+  private void onLine(String line) {
+    host.logLine(this, logs.add(line));
+  }
+
+  private void cancelTimer() {
+    if (timerId >= 0) {
+      vertx.cancelTimer(timerId);
+      timerId = -1;
+    }
+  }
+
+  private void setState(ProcessState next, String why) {
+    boolean changed = next != state || (why != null && !why.equals(message));
+    state = next;
+    if (why != null || next == ProcessState.RUNNING || next == ProcessState.STARTING) {
+      message = why;
+    }
+    if (changed) {
+      Promise<Void> waiting = stateChanged;
+      stateChanged = Promise.promise();
+      waiting.tryComplete();
+      host.changed(this);
+    }
+  }
+
+  JsonObject status() {
+    JsonObject out = new JsonObject()
+        .put("id", spec.id())
+        .put("ref", spec.ref())
+        .put("kind", spec.kind().program())
+        .put("state", state.label())
+        .put("host", spec.host())
+        .put("port", spec.port())
+        .put("pid", child == null ? null : child.pid())
+        .put("uptime_ms", state == ProcessState.RUNNING && child != null
+            ? System.currentTimeMillis() - startedAt : null)
+        .put("restarts", restarts)
+        .put("last_exit_code", lastExitCode)
+        .put("in_flight", inFlight)
+        .put("ttl_ms", spec.ttlMs())
+        .put("startup_timeout_ms", spec.startupTimeoutMs())
+        .put("command", spec.commandLine());
+    return message == null ? out.putNull("message") : out.put("message", message);
+  }
+}

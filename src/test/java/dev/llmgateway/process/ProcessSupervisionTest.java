@@ -1,0 +1,388 @@
+package dev.llmgateway.process;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.llmgateway.testing.Await;
+import dev.llmgateway.testing.FakeLlamaServer;
+import dev.llmgateway.testing.FakeLlamaServerMain;
+import dev.llmgateway.testing.GatewayHarness;
+import dev.llmgateway.testing.TestHttp;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Supervision of real child processes: a fake llama-server (a Java program from the test sources,
+ * started through an executable wrapper exactly as llama-server would be).
+ */
+@ExtendWith(VertxExtension.class)
+class ProcessSupervisionTest {
+
+  @TempDir
+  Path dir;
+
+  private Path llamaServer;
+  private Path spawnLog;
+
+  @BeforeEach
+  void install() throws Exception {
+    llamaServer = FakeLlamaServerMain.install(dir.resolve("bin"));
+    spawnLog = dir.resolve("spawns.log");
+    Files.createDirectories(dir.resolve("models"));
+  }
+
+  /** A model file for the fake: its content says how the fake behaves. */
+  private void model(String name, String behaviour) throws Exception {
+    Files.writeString(dir.resolve("models").resolve(name), behaviour + "\nspawn_log=" + spawnLog + "\n");
+  }
+
+  private String config(String entries, String selection) {
+    return """
+        model_path: models
+        gateway:
+          llama_server:
+            command: %s
+          state_dir: state
+          restart_backoff_seconds: 0.1
+          stop_grace_seconds: 3
+          max_restarts: 3
+          restart_window_seconds: 60
+        local_models:
+        %s
+        %s
+        """.formatted(llamaServer, entries.stripTrailing().indent(2).stripTrailing(), selection);
+  }
+
+  private static String entry(String id, String file, int port, String extra) {
+    return "- id: " + id + "\n  path: " + file + "\n  port: " + port + "\n" + (extra == null ? "" : extra.indent(2));
+  }
+
+  private static int freePort() throws Exception {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  private List<String> spawns(String id) throws Exception {
+    if (!Files.exists(spawnLog)) {
+      return List.of();
+    }
+    return Files.readAllLines(spawnLog).stream().filter(l -> l.contains("--alias " + id + " ")
+        || l.endsWith("--alias " + id)).toList();
+  }
+
+  private static JsonObject process(TestHttp http, String id) {
+    return Await.quietly(() -> {
+      JsonArray all = http.get("/admin/processes").json().getJsonArray("processes");
+      for (int i = 0; i < all.size(); i++) {
+        if (id.equals(all.getJsonObject(i).getString("id"))) {
+          return all.getJsonObject(i);
+        }
+      }
+      return null;
+    });
+  }
+
+  private static String state(TestHttp http, String id) {
+    JsonObject p = process(http, id);
+    return p == null ? null : p.getString("state");
+  }
+
+  private static void awaitState(TestHttp http, String id, String wanted) throws InterruptedException {
+    Await.until(() -> wanted.equals(state(http, id)));
+  }
+
+  private static TestHttp.Answer chat(TestHttp http, String model) throws Exception {
+    return http.postJson("/v1/chat/completions", TestHttp.chat(model, false));
+  }
+
+  @Test
+  void startsTheMainModelAtBootAndTheOthersOnFirstRequest(Vertx vertx) throws Exception {
+    model("main.gguf", "load_ms=100");
+    model("other.gguf", "load_ms=100");
+    int mainPort = freePort();
+    GatewayHarness gw = GatewayHarness.start(vertx, dir, config(
+        entry("main-model", "main.gguf", mainPort, null) + entry("other", "other.gguf", freePort(), null),
+        "main_llm_local: local_models/main-model"), Map.of());
+    TestHttp http = new TestHttp(vertx, gw.port());
+    awaitState(http, "main-model", "running");
+    assertEquals("stopped", state(http, "other"));
+
+    TestHttp.Answer answer = chat(http, "main");
+    assertEquals(200, answer.status(), answer.body());
+    assertEquals("main-model", answer.json().getString("model"));
+    String args = spawns("main-model").get(0);
+    assertTrue(args.contains("--model " + dir.resolve("models/main.gguf")) && args.contains("--port " + mainPort), args);
+    assertTrue(process(http, "main-model").getLong("pid") > 0);
+
+    assertEquals(200, chat(http, "other").status());
+    assertEquals("running", state(http, "other"));
+  }
+
+  @Test
+  void twentyConcurrentRequestsShareOneStart(Vertx vertx) throws Exception {
+    model("lazy.gguf", "load_ms=500");
+    GatewayHarness gw = GatewayHarness.start(vertx, dir, config(entry("lazy", "lazy.gguf", freePort(), null), ""),
+        Map.of());
+    TestHttp http = new TestHttp(vertx, gw.port());
+    List<Future<Integer>> answers = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      answers.add(http.raw().request(HttpMethod.POST, "/v1/chat/completions")
+          .compose(req -> req.putHeader("Content-Type", "application/json").send(TestHttp.chat("lazy", false)))
+          .compose(resp -> resp.body().map(b -> resp.statusCode())));
+    }
+    Future.all(answers).await(60, TimeUnit.SECONDS);
+    answers.forEach(f -> assertEquals(200, f.result()));
+    assertEquals(1, spawns("lazy").size());
+  }
+
+  @Test
+  void bringsAKilledServerBack(Vertx vertx) throws Exception {
+    model("main.gguf", "load_ms=50");
+    GatewayHarness gw = GatewayHarness.start(vertx, dir, config(entry("main-model", "main.gguf", freePort(), null),
+        "main_llm_local: main-model"), Map.of());
+    TestHttp http = new TestHttp(vertx, gw.port());
+    awaitState(http, "main-model", "running");
+    long pid = process(http, "main-model").getLong("pid");
+
+    ProcessHandle killed = ProcessHandle.of(pid).orElseThrow();
+    killed.destroyForcibly(); // kill -9
+    killed.onExit().get(10, TimeUnit.SECONDS);
+    // At once: the port refuses, and the request waits for the restart instead of failing.
+    TestHttp.Answer during = chat(http, "main");
+    assertEquals(200, during.status(), during.body());
+    Await.until(() -> {
+      JsonObject p = process(http, "main-model");
+      return p != null && "running".equals(p.getString("state")) && p.getLong("pid") != null
+          && p.getLong("pid") != pid;
+    });
+    assertEquals(200, chat(http, "main").status());
+    JsonObject p = process(http, "main-model");
+    assertEquals(1, p.getInteger("restarts"));
+    assertEquals(137, p.getInteger("last_exit_code"));
+  }
+
+  @Test
+  void marksACrashLoopFailedAndTriesAgainOnStart(Vertx vertx) throws Exception {
+    model("crashy.gguf", "load_ms=60000\nexit_after_ms=50\nexit_code=3");
+    GatewayHarness gw = GatewayHarness.start(vertx, dir, config(entry("crashy", "crashy.gguf", freePort(), null), ""),
+        Map.of());
+    TestHttp http = new TestHttp(vertx, gw.port());
+    TestHttp.Answer first = chat(http, "crashy");
+    assertEquals(503, first.status());
+    String message = first.error().getString("message");
+    assertTrue(message.contains("exited with code 3 while starting") && message.contains("exiting with code 3 as told"),
+        message);
+
+    awaitState(http, "crashy", "failed");
+    TestHttp.Answer refused = chat(http, "crashy");
+    assertEquals(503, refused.status());
+    assertEquals("model_unavailable", refused.error().getString("code"));
+    assertTrue(refused.error().getString("message").contains("/admin/processes/crashy/start"));
+    assertEquals(3, spawns("crashy").size());
+
+    model("crashy.gguf", "load_ms=50"); // fixed
+    assertEquals(200, http.send(HttpMethod.POST, "/admin/processes/crashy/start", null, null).status());
+    awaitState(http, "crashy", "running");
+    assertEquals(200, chat(http, "crashy").status());
+  }
+
+  @Test
+  void stopsAModelThatIsIdleForItsTtl(Vertx vertx) throws Exception {
+    model("idle.gguf", "load_ms=50");
+    GatewayHarness gw = GatewayHarness.start(vertx, dir, config(entry("idle", "idle.gguf", freePort(), "ttl: 1"), ""),
+        Map.of());
+    TestHttp http = new TestHttp(vertx, gw.port());
+    assertEquals(200, chat(http, "idle").status());
+    long pid = process(http, "idle").getLong("pid");
+    awaitState(http, "idle", "stopped");
+    Await.until(() -> ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true));
+    assertEquals(200, chat(http, "idle").status(), "started again by the next request");
+  }
+
+  @Test
+  void keepsAModelWithARequestInFlightRunning(Vertx vertx) throws Exception {
+    model("slow.gguf", "load_ms=50\nchunk_delay_ms=1000");
+    GatewayHarness gw = GatewayHarness.start(vertx, dir, config(entry("slow", "slow.gguf", freePort(), "ttl: 1"), ""),
+        Map.of());
+    TestHttp http = new TestHttp(vertx, gw.port());
+    // Four chunks a second apart: the answer takes longer than the ttl.
+    TestHttp.Stream stream = http.openStream("/v1/chat/completions", TestHttp.chat("slow", true));
+    stream.nextEvent();
+    Thread.sleep(2200);
+    assertEquals("running", state(http, "slow"));
+    assertTrue(stream.rest().endsWith("data: [DONE]\n\n"));
+    awaitState(http, "slow", "stopped");
+  }
+
+  @Test
+  void usesAServerThatAlreadyListensOnThePort(Vertx vertx) throws Exception {
+    FakeLlamaServer external = new FakeLlamaServer(vertx, "theirs.gguf");
+    int port = freePort();
+    external.start("127.0.0.1", port).await(5, TimeUnit.SECONDS);
+    GatewayHarness gw = GatewayHarness.start(vertx, dir, config(entry("ext", "not-downloaded.gguf", port, null), ""),
+        Map.of());
+    TestHttp http = new TestHttp(vertx, gw.port());
+    assertEquals(200, chat(http, "ext").status());
+    assertEquals("external", state(http, "ext"));
+    assertTrue(external.requests().stream().anyMatch(r -> r.path().equals("/v1/chat/completions")));
+    assertTrue(spawns("ext").isEmpty());
+  }
+
+  @Test
+  void refusesAPortHeldByAnotherProgram(Vertx vertx) throws Exception {
+    int port = freePort();
+    vertx.createHttpServer().requestHandler(r -> r.response().setStatusCode(404).end("not llama"))
+        .listen(port, "127.0.0.1").await(5, TimeUnit.SECONDS);
+    model("m.gguf", "load_ms=50");
+    GatewayHarness gw = GatewayHarness.start(vertx, dir, config(entry("squatted", "m.gguf", port, null), ""), Map.of());
+    TestHttp http = new TestHttp(vertx, gw.port());
+    TestHttp.Answer answer = chat(http, "squatted");
+    assertEquals(503, answer.status());
+    assertTrue(answer.error().getString("message").contains("port " + port + " on 127.0.0.1 is in use by another program"),
+        answer.body());
+    assertEquals("failed", state(http, "squatted"));
+  }
+
+  @Test
+  void explainsAMissingModelFileOrExecutable(Vertx vertx) throws Exception {
+    GatewayHarness gw = GatewayHarness.start(vertx, dir, config(entry("absent", "absent.gguf", freePort(), null), ""),
+        Map.of());
+    TestHttp http = new TestHttp(vertx, gw.port());
+    TestHttp.Answer answer = chat(http, "absent");
+    assertEquals(503, answer.status());
+    assertTrue(answer.error().getString("message").contains("model file " + dir.resolve("models/absent.gguf") + " not found"),
+        answer.body());
+
+    model("m.gguf", "load_ms=50");
+    String noBinary = config(entry("m", "m.gguf", freePort(), null), "").replace(llamaServer.toString(), "/nowhere/llama-server");
+    Path other = Files.createDirectories(dir.resolve("other"));
+    Files.createDirectories(other.resolve("models"));
+    Files.copy(dir.resolve("models/m.gguf"), other.resolve("models/m.gguf"));
+    GatewayHarness gw2 = GatewayHarness.start(vertx, other, noBinary, Map.of());
+    TestHttp.Answer missing = chat(new TestHttp(vertx, gw2.port()), "m");
+    assertEquals(503, missing.status());
+    assertTrue(missing.error().getString("message").contains("/nowhere/llama-server was not found")
+        && missing.error().getString("message").contains("LLAMA_SERVER"), missing.body());
+  }
+
+  @Test
+  void stopsEveryChildOnShutdown() throws Exception {
+    model("main.gguf", "load_ms=50");
+    model("emb.gguf", "load_ms=50");
+    Vertx own = Vertx.vertx();
+    GatewayHarness gw = GatewayHarness.start(own, dir, config(
+        entry("main-model", "main.gguf", freePort(), null) + entry("emb", "emb.gguf", freePort(), null),
+        "main_llm_local: main-model\nembedding_llm: emb"), Map.of());
+    TestHttp http = new TestHttp(own, gw.port());
+    awaitState(http, "main-model", "running");
+    awaitState(http, "emb", "running");
+    List<Long> pids = List.of(process(http, "main-model").getLong("pid"), process(http, "emb").getLong("pid"));
+    own.close().await(20, TimeUnit.SECONDS);
+    for (long pid : pids) {
+      assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "pid " + pid + " survived");
+    }
+  }
+
+  @Test
+  void restartsOnlyTheEntryWhoseConfigChanged(Vertx vertx) throws Exception {
+    model("main.gguf", "load_ms=50");
+    model("emb.gguf", "load_ms=50");
+    String before = config(entry("main-model", "main.gguf", freePort(), null) + entry("emb", "emb.gguf", freePort(), null),
+        "main_llm_local: main-model\nembedding_llm: emb");
+    GatewayHarness gw = GatewayHarness.start(vertx, dir, before, Map.of());
+    TestHttp http = new TestHttp(vertx, gw.port());
+    awaitState(http, "main-model", "running");
+    awaitState(http, "emb", "running");
+    long mainPid = process(http, "main-model").getLong("pid");
+    long embPid = process(http, "emb").getLong("pid");
+    int newPort = freePort();
+    gw.rewrite(before.replaceFirst("(id: emb\\n\\s+path: emb.gguf\\n\\s+port: )\\d+", "$1" + newPort));
+    Await.until(() -> {
+      JsonObject p = process(http, "emb");
+      return p != null && p.getInteger("port") == newPort && "running".equals(p.getString("state"));
+    });
+    assertNotEquals(embPid, process(http, "emb").getLong("pid"));
+    assertEquals(mainPid, process(http, "main-model").getLong("pid"));
+    assertFalse(ProcessHandle.of(embPid).map(ProcessHandle::isAlive).orElse(false));
+  }
+
+  @Test
+  void stopsOrphansThatACrashedGatewayLeftBehind(Vertx vertx) throws Exception {
+    model("main.gguf", "load_ms=50");
+    String yaml = config(entry("main-model", "main.gguf", freePort(), null), "main_llm_local: main-model");
+    Files.writeString(dir.resolve("llm.yml"), yaml);
+    String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    Process first = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", classpath, "dev.llmgateway.cli.Main", "serve", "--config", dir.resolve("llm.yml").toString(),
+        "--port", "0").redirectErrorStream(true).redirectOutput(dir.resolve("first.log").toFile()).start();
+    try {
+      Await.until(() -> Await.quietly(() -> spawns("main-model").size()) == Integer.valueOf(1));
+      long orphan = Long.parseLong(spawns("main-model").get(0).split(" ")[0]);
+      first.destroyForcibly().waitFor(10, TimeUnit.SECONDS); // kill -9: no shutdown hook runs
+      assertTrue(ProcessHandle.of(orphan).map(ProcessHandle::isAlive).orElse(false), "the child outlived it");
+
+      GatewayHarness second = GatewayHarness.start(vertx, dir, yaml, Map.of());
+      Await.until(() -> !ProcessHandle.of(orphan).map(ProcessHandle::isAlive).orElse(false));
+      TestHttp http = new TestHttp(vertx, second.port());
+      awaitState(http, "main-model", "running");
+      assertNotEquals(orphan, process(http, "main-model").getLong("pid"));
+    } finally {
+      first.destroyForcibly();
+    }
+  }
+
+  @Test
+  void streamsAChildsOutputTailFirst(Vertx vertx) throws Exception {
+    model("main.gguf", "load_ms=50");
+    GatewayHarness gw = GatewayHarness.start(vertx, dir, config(entry("main-model", "main.gguf", freePort(), null),
+        "main_llm_local: main-model"), Map.of());
+    TestHttp http = new TestHttp(vertx, gw.port());
+    awaitState(http, "main-model", "running");
+    TestHttp.Stream logs = http.openStream(HttpMethod.GET, "/admin/processes/main-model/logs");
+    assertEquals(200, logs.response().statusCode());
+    String event;
+    do {
+      event = logs.nextEvent();
+    } while (!event.contains("server is listening"));
+    assertEquals(200, chat(http, "main").status());
+    do {
+      event = logs.nextEvent();
+    } while (!event.contains("request: POST /v1/chat/completions"));
+    assertTrue(event.startsWith("event: log\ndata: {"), event);
+    assertEquals(404, http.get("/admin/processes/nope/logs").status());
+  }
+
+  @Test
+  void showsEveryModelsStateInAdminModels(Vertx vertx) throws Exception {
+    model("main.gguf", "load_ms=50");
+    GatewayHarness gw = GatewayHarness.start(vertx, dir, config(
+        entry("main-model", "main.gguf", freePort(), null)
+            + "- id: ollama-down\n  type: ollama\n  path: qwen2.5:7b\n  port: " + freePort() + "\n",
+        "main_llm_local: main-model"), Map.of());
+    TestHttp http = new TestHttp(vertx, gw.port());
+    awaitState(http, "main-model", "running");
+    JsonArray models = http.get("/admin/models").json().getJsonArray("models");
+    assertEquals("running", models.getJsonObject(0).getString("state"));
+    assertEquals(new JsonArray().add("main"), models.getJsonObject(0).getJsonArray("roles"));
+    assertEquals("unreachable", models.getJsonObject(1).getString("state"));
+    assertEquals("ollama", models.getJsonObject(1).getString("type"));
+  }
+}
