@@ -371,6 +371,43 @@ class ProcessSupervisionTest {
   }
 
   @Test
+  void runsALiteLlmProxyForCloudModelsWhenConfigured(Vertx vertx) throws Exception {
+    Path litellm = dev.llmgateway.testing.FakeLiteLlmMain.install(dir.resolve("bin"));
+    int port = freePort();
+    String yaml = """
+        gateway:
+          state_dir: state
+          litellm:
+            command: %s
+        local_models: []
+        cloud_models:
+          - id: gpt
+            path: openai/gpt-4o
+            port: %d
+            api_key_name: TEST_OPENAI_KEY
+          - id: deepseek
+            path: deepseek/deepseek-chat
+            port: %d
+            api_key: sk-inline-123456
+        main_llm_cloud: gpt
+        main_llm_mode: cloud
+        """.formatted(litellm, port, port);
+    GatewayHarness gw = GatewayHarness.start(vertx, dir, yaml, Map.of("TEST_OPENAI_KEY", "sk-env-987654"));
+    TestHttp http = new TestHttp(vertx, gw.port());
+    awaitState(http, "litellm-" + port, "running");
+    TestHttp.Answer answer = chat(http, "main");
+    assertEquals(200, answer.status(), answer.body());
+    assertEquals("openai/gpt-4o", answer.json().getString("model"));
+    assertEquals(200, chat(http, "deepseek").status());
+    String generated = Files.readString(dir.resolve("state").resolve(
+        Files.list(dir.resolve("state")).filter(f -> f.toString().endsWith(".yaml")).findFirst().orElseThrow()));
+    assertTrue(generated.contains("os.environ/TEST_OPENAI_KEY"), generated);
+    assertFalse(generated.contains("sk-inline-123456") || generated.contains("sk-env-987654"),
+        "keys travel in the child's environment, never on disk");
+    assertFalse(http.get("/admin/processes").body().contains("sk-"), "no key in admin answers");
+  }
+
+  @Test
   void showsEveryModelsStateInAdminModels(Vertx vertx) throws Exception {
     model("main.gguf", "load_ms=50");
     GatewayHarness gw = GatewayHarness.start(vertx, dir, config(

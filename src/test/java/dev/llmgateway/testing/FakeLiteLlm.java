@@ -8,7 +8,8 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * A LiteLLM proxy with a master key: every {@code /v1} call needs {@code Authorization: Bearer
- * <key>}, answered 401 in LiteLLM's shape otherwise; the answer names the provider model it got.
+ * <key>}, answered 401 in LiteLLM's shape otherwise (no key: any caller); the answer names the
+ * provider model it got.
  */
 public final class FakeLiteLlm extends FakeBackend {
 
@@ -23,7 +24,7 @@ public final class FakeLiteLlm extends FakeBackend {
   protected void routes(Router router) {
     router.get("/health/liveliness").handler(ctx -> ctx.response().end("\"I'm alive!\""));
     router.route("/v1/*").handler(ctx -> {
-      if (("Bearer " + masterKey).equals(ctx.request().getHeader("Authorization"))) {
+      if (masterKey == null || ("Bearer " + masterKey).equals(ctx.request().getHeader("Authorization"))) {
         ctx.next();
       } else {
         json(ctx, 401, new JsonObject().put("error", new JsonObject()

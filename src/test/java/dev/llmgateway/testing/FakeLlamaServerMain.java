@@ -117,13 +117,18 @@ public final class FakeLlamaServerMain {
 
   /** Installs an executable {@code llama-server} wrapper that runs this fake; returns its path. */
   public static Path install(Path dir) throws IOException {
+    return installWrapper(dir, "llama-server", FakeLlamaServerMain.class);
+  }
+
+  /** An executable script named {@code name} that runs {@code main} in a fresh JVM. */
+  static Path installWrapper(Path dir, String name, Class<?> main) throws IOException {
     String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Path script = dir.resolve("llama-server");
+    Path script = dir.resolve(name);
     Files.createDirectories(dir);
     Files.writeString(script, "#!/bin/sh\n"
         + "exec '" + java + "' -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto -cp '" + classpath
-        + "' " + FakeLlamaServerMain.class.getName() + " \"$@\"\n");
+        + "' " + main.getName() + " \"$@\"\n");
     script.toFile().setExecutable(true);
     return script;
   }
