@@ -302,6 +302,21 @@ class ProcessSupervisionTest {
   }
 
   @Test
+  void killsAChildThatIgnoresSigtermAfterTheGracePeriod(Vertx vertx) throws Exception {
+    model("stubborn.gguf", "load_ms=50\nslow_exit_ms=60000");
+    GatewayHarness gw = GatewayHarness.start(vertx, dir, config(entry("stubborn", "stubborn.gguf", freePort(), null), "")
+        .replace("stop_grace_seconds: 3", "stop_grace_seconds: 1"), Map.of());
+    TestHttp http = new TestHttp(vertx, gw.port());
+    assertEquals(200, chat(http, "stubborn").status());
+    long pid = process(http, "stubborn").getLong("pid");
+    TestHttp.Answer stopped = http.send(HttpMethod.POST, "/admin/processes/stubborn/stop", null, null);
+    assertEquals(200, stopped.status(), stopped.body());
+    assertEquals("stopped", stopped.json().getString("state"));
+    assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+    assertEquals(137, stopped.json().getInteger("last_exit_code"), "SIGKILL after the grace period");
+  }
+
+  @Test
   void restartsOnlyTheEntryWhoseConfigChanged(Vertx vertx) throws Exception {
     model("main.gguf", "load_ms=50");
     model("emb.gguf", "load_ms=50");
