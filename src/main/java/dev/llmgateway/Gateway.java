@@ -2,7 +2,11 @@ package dev.llmgateway;
 
 import dev.llmgateway.config.ConfigVerticle;
 import dev.llmgateway.config.Overrides;
+import dev.llmgateway.metrics.GatewayMetrics;
 import dev.llmgateway.process.ProcessVerticle;
+import dev.llmgateway.routing.ConcurrencyLimiter;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.llmgateway.routing.RouterVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -20,25 +24,24 @@ import java.util.function.Function;
  */
 public final class Gateway {
 
-  /** What to start. {@code env} is the environment the gateway sees (tests pass their own). */
+  /**
+   * What to start. {@code env} is the environment the gateway sees (tests pass their own);
+   * {@code registry} receives the metrics served on {@code /metrics}.
+   */
   public record Options(Path configFile, Overrides overrides, int routerInstances, long scanPeriodMs,
-      Map<String, String> env) {
+      Map<String, String> env, PrometheusMeterRegistry registry) {
 
     public static Options of(Path configFile, Overrides overrides) {
       return new Options(configFile, overrides, Runtime.getRuntime().availableProcessors(), 1000,
-          System.getenv());
+          System.getenv(), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     }
 
     public Options withRouterInstances(int n) {
-      return new Options(configFile, overrides, n, scanPeriodMs, env);
+      return new Options(configFile, overrides, n, scanPeriodMs, env, registry);
     }
 
-    public Options withScanPeriodMs(long ms) {
-      return new Options(configFile, overrides, routerInstances, ms, env);
-    }
-
-    public Options withEnv(Map<String, String> newEnv) {
-      return new Options(configFile, overrides, routerInstances, scanPeriodMs, newEnv);
+    public Options withRegistry(PrometheusMeterRegistry newRegistry) {
+      return new Options(configFile, overrides, routerInstances, scanPeriodMs, env, newRegistry);
     }
   }
 
@@ -62,13 +65,15 @@ public final class Gateway {
 
   public static Future<Gateway> start(Vertx vertx, Options options) {
     Function<String, String> env = options.env()::get;
+    GatewayMetrics metrics = new GatewayMetrics(options.registry());
+    ConcurrencyLimiter limiter = new ConcurrencyLimiter(vertx);
     ConfigVerticle config = new ConfigVerticle(options.configFile(), options.overrides(),
-        options.scanPeriodMs(), env);
+        options.scanPeriodMs(), env, metrics);
     List<RouterVerticle> routers = new CopyOnWriteArrayList<>();
     return vertx.deployVerticle(config)
-        .compose(id -> vertx.deployVerticle(new ProcessVerticle(options.env())))
+        .compose(id -> vertx.deployVerticle(new ProcessVerticle(options.env(), metrics)))
         .compose(id -> vertx.deployVerticle(() -> {
-          RouterVerticle router = new RouterVerticle(env);
+          RouterVerticle router = new RouterVerticle(env, limiter, metrics);
           routers.add(router);
           return router;
         }, new DeploymentOptions().setInstances(Math.max(1, options.routerInstances()))))

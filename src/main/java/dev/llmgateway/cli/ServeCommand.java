@@ -4,6 +4,11 @@ import dev.llmgateway.Gateway;
 import dev.llmgateway.config.ConfigException;
 import dev.llmgateway.config.Overrides;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MetricsDomain;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.util.Set;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -52,7 +57,15 @@ final class ServeCommand implements Callable<Integer> {
     if (instances != null) {
       options = options.withRouterInstances(Math.max(1, instances));
     }
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = Vertx.builder()
+        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
+            .setJvmMetricsEnabled(true)
+            // Per-request HTTP and TCP metrics: the gateway records its own, with model labels.
+            .setDisabledMetricsCategories(Set.of(MetricsDomain.HTTP_SERVER.name(),
+                MetricsDomain.HTTP_CLIENT.name(), MetricsDomain.NET_SERVER.name(),
+                MetricsDomain.NET_CLIENT.name()))))
+        .withMetrics(new MicrometerMetricsFactory(options.registry()))
+        .build();
     Gateway gateway;
     try {
       gateway = Gateway.start(vertx, options).await();

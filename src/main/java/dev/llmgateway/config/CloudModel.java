@@ -16,7 +16,8 @@ public record CloudModel(
     String apiKey,
     List<String> capabilities,
     String description,
-    boolean available) {
+    boolean available,
+    Integer maxConcurrent) {
 
   public static final String REF_PREFIX = "cloud_models/";
 

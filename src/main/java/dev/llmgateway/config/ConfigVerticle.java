@@ -7,6 +7,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import dev.llmgateway.metrics.GatewayMetrics;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -34,6 +35,7 @@ public final class ConfigVerticle extends VerticleBase {
   private final Overrides overrides;
   private final long scanPeriodMs;
   private final Function<String, String> env;
+  private final GatewayMetrics metrics;
 
   private ConfigRetriever retriever;
   private long timerId = -1;
@@ -45,11 +47,13 @@ public final class ConfigVerticle extends VerticleBase {
   private Instant loadedAt;
   private ConfigException lastError;
 
-  public ConfigVerticle(Path file, Overrides overrides, long scanPeriodMs, Function<String, String> env) {
+  public ConfigVerticle(Path file, Overrides overrides, long scanPeriodMs, Function<String, String> env,
+      GatewayMetrics metrics) {
     this.file = file;
     this.overrides = overrides;
     this.scanPeriodMs = scanPeriodMs;
     this.env = env;
+    this.metrics = metrics;
   }
 
   @Override
@@ -119,6 +123,7 @@ public final class ConfigVerticle extends VerticleBase {
       version++;
       loadedAt = Instant.now();
       lastError = null;
+      metrics.configLoad(true);
       bound.warnings().forEach(w -> LOG.warn(w.format(file.toString())));
       String main = current.mainRef() == null ? "none" : current.mainRef();
       if (previous == null) {
@@ -170,6 +175,9 @@ public final class ConfigVerticle extends VerticleBase {
   private void record(ConfigException e) {
     boolean same = lastError != null && lastError.getMessage().equals(e.getMessage());
     lastError = e;
+    if (!same) {
+      metrics.configLoad(false);
+    }
     if (!same && current != null) {
       LOG.warn("{} — keeping the last good config (version {})", e.getMessage(), version);
     }

@@ -13,7 +13,9 @@ public record GatewaySettings(
     long maxBodyBytes,
     long connectTimeoutMs,
     long requestTimeoutMs,
-    SupervisionSettings supervision) {
+    SupervisionSettings supervision,
+    ConcurrencySettings concurrency,
+    boolean requestLog) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;

@@ -22,7 +22,8 @@ public record LocalModel(
     String loraBase,
     List<String> supportedMedia,
     Integer ttlSeconds,
-    Integer startupTimeoutSeconds) {
+    Integer startupTimeoutSeconds,
+    Integer maxConcurrent) {
 
   public static final String REF_PREFIX = "local_models/";
 

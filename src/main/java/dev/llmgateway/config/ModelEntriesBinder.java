@@ -89,7 +89,8 @@ final class ModelEntriesBinder {
           in.string(e, "mmproj", where), in.strings(e, "lora", where), loraBase,
           in.strings(e, "supported_media", where),
           in.integer(e, "ttl", where, 0, Integer.MAX_VALUE),
-          in.integer(e, "startup_timeout", where, 1, 86_400));
+          in.integer(e, "startup_timeout", where, 1, 86_400),
+          in.integer(e, "max_concurrent", where, 1, 100_000));
       if (id != null && path != null && port != null) {
         out.add(model);
       }
@@ -123,7 +124,8 @@ final class ModelEntriesBinder {
           host == null ? GatewaySettings.DEFAULT_HOST : host,
           port == null ? LITELLM_DEFAULT_PORT : port, in.string(e, "api_key_name", where),
           in.string(e, "api_key", where), in.strings(e, "capabilities", where),
-          in.string(e, "description", where), available == null || available);
+          in.string(e, "description", where), available == null || available,
+          in.integer(e, "max_concurrent", where, 1, 100_000));
       if (id != null && path != null && (port != null || !e.containsKey("port"))) {
         out.add(model);
       }

@@ -100,6 +100,7 @@ final class SettingsBinder {
 
   /** The {@code gateway:} block with flags and env applied on top. */
   GatewaySettings gateway(Map<String, Object> root, Overrides ov, String ollamaUrl) {
+    ConcurrencySettings concurrency = concurrency(root);
     Map<String, Object> b = in.map(root, "gateway", "");
     if (b == null) {
       b = Map.of();
@@ -123,7 +124,24 @@ final class SettingsBinder {
         maxBody == null ? GatewaySettings.DEFAULT_MAX_BODY_BYTES : maxBody,
         connect == null ? GatewaySettings.DEFAULT_CONNECT_TIMEOUT_MS : connect * 1000,
         request == null ? GatewaySettings.DEFAULT_REQUEST_TIMEOUT_MS : request * 1000,
-        supervision);
+        supervision,
+        concurrency,
+        !Boolean.FALSE.equals(in.bool(b, "request_log", "gateway")));
+  }
+
+  /** Top-level {@code llm_max_concurrent_*} (as existing files name them) and the queue bounds. */
+  private ConcurrencySettings concurrency(Map<String, Object> root) {
+    Map<String, Object> b = in.map(root, "gateway", "");
+    if (b == null) {
+      b = Map.of();
+    }
+    Integer local = in.integer(root, "llm_max_concurrent_local", "", 1, 100_000);
+    Integer cloud = in.integer(root, "llm_max_concurrent_cloud", "", 1, 100_000);
+    Integer queue = in.integer(b, "queue_max_length", "gateway", 0, 1_000_000);
+    Long wait = in.longValue(b, "queue_timeout_seconds", "gateway", 1, 86_400);
+    return new ConcurrencySettings(local, cloud == null ? ConcurrencySettings.DEFAULT_CLOUD : cloud,
+        queue == null ? ConcurrencySettings.DEFAULT_QUEUE_LENGTH : queue,
+        wait == null ? ConcurrencySettings.DEFAULT_QUEUE_TIMEOUT_MS : wait * 1000);
   }
 
   private SupervisionSettings supervision(Map<String, Object> b) {

@@ -4,6 +4,7 @@ import dev.llmgateway.config.ConfigJson;
 import dev.llmgateway.config.ConfigVerticle;
 import dev.llmgateway.config.GatewayConfig;
 import dev.llmgateway.config.SupervisionSettings;
+import dev.llmgateway.metrics.GatewayMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -50,14 +51,16 @@ public final class ProcessVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ProcessVerticle.class);
 
   private final Map<String, String> env;
+  private final GatewayMetrics metrics;
   private final Map<String, Supervisor> supervisors = new LinkedHashMap<>();
   private HttpClient probeClient;
   private PidRegistry registry;
   private SupervisionSettings settings;
   private long idleTimer = -1;
 
-  public ProcessVerticle(Map<String, String> env) {
+  public ProcessVerticle(Map<String, String> env, GatewayMetrics metrics) {
     this.env = Map.copyOf(env);
+    this.metrics = metrics;
   }
 
   @Override
@@ -220,7 +223,13 @@ public final class ProcessVerticle extends VerticleBase {
 
     @Override
     public void changed(Supervisor supervisor) {
+      metrics.processState(supervisor.id(), supervisor.state().label());
       vertx.eventBus().publish(STATUS, supervisor.status());
+    }
+
+    @Override
+    public void restarting(Supervisor supervisor) {
+      metrics.processRestart(supervisor.id());
     }
 
     @Override

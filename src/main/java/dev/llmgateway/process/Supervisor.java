@@ -32,6 +32,8 @@ final class Supervisor {
 
     void changed(Supervisor supervisor);
 
+    void restarting(Supervisor supervisor);
+
     void logLine(Supervisor supervisor, JsonObject line);
   }
 
@@ -365,6 +367,7 @@ final class Supervisor {
     timerId = vertx.setTimer(delay, t -> {
       if (next == generation && state == ProcessState.BACKOFF) {
         restarts++;
+        host.restarting(this);
         begin();
       }
     });

@@ -2,7 +2,8 @@ package dev.llmgateway.routing;
 
 /**
  * Where a resolved model is served and how to address it: {@code upstreamModel} replaces the client's
- * {@code model}; {@code apiKey} (cloud only) is a secret and never printed.
+ * {@code model}; {@code apiKey} (cloud only) is a secret and never printed; {@code maxConcurrent} is
+ * how many requests it takes at once.
  */
 public record Backend(
     String ref,
@@ -12,7 +13,8 @@ public record Backend(
     int port,
     String upstreamModel,
     String apiKeyName,
-    String apiKey) {
+    String apiKey,
+    int maxConcurrent) {
 
   /** What serves the model. */
   public enum Kind {

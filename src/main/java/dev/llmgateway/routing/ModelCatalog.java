@@ -1,6 +1,7 @@
 package dev.llmgateway.routing;
 
 import dev.llmgateway.config.CloudModel;
+import dev.llmgateway.config.ConcurrencySettings;
 import dev.llmgateway.config.GatewayConfig;
 import dev.llmgateway.config.LocalModel;
 import dev.llmgateway.config.MainMode;
@@ -44,6 +45,11 @@ public final class ModelCatalog {
 
   public GatewayConfig config() {
     return config;
+  }
+
+  /** The backend of a ref ({@code local_models/<id>}), or null. */
+  public Backend backend(String ref) {
+    return ref == null ? null : byRef.get(ref);
   }
 
   /** Every entry, local then cloud, in file order. */
@@ -108,11 +114,32 @@ public final class ModelCatalog {
     Backend.Kind kind = m.ollama() ? Backend.Kind.OLLAMA : Backend.Kind.LLAMA_CPP;
     // llama-server serves one model and echoes the request's model: send our id, not "main".
     String upstream = m.ollama() ? m.path() : m.id();
-    return new Backend(m.ref(), m.id(), kind, m.host(), m.port(), upstream, null, null);
+    return new Backend(m.ref(), m.id(), kind, m.host(), m.port(), upstream, null, null, limit(m));
   }
 
   private Backend backend(CloudModel m) {
+    int limit = m.maxConcurrent() != null ? m.maxConcurrent()
+        : config.gateway().concurrency().maxConcurrentCloud();
     return new Backend(m.ref(), m.id(), Backend.Kind.CLOUD, m.host(), m.port(), m.path(),
-        m.apiKeyName(), m.apiKey());
+        m.apiKeyName(), m.apiKey(), limit);
+  }
+
+  /**
+   * An entry's max_concurrent, else llm_max_concurrent_local, else what the server itself takes:
+   * llama-server serves its {@code parallel} slots (1 unless set), Ollama queues by itself.
+   */
+  private int limit(LocalModel m) {
+    ConcurrencySettings c = config.gateway().concurrency();
+    if (m.maxConcurrent() != null) {
+      return m.maxConcurrent();
+    }
+    if (c.maxConcurrentLocal() != null) {
+      return c.maxConcurrentLocal();
+    }
+    if (m.ollama()) {
+      return ConcurrencySettings.DEFAULT_OLLAMA;
+    }
+    Integer parallel = config.llamaCpp().parallel();
+    return parallel != null && parallel > 0 ? parallel : 1;
   }
 }

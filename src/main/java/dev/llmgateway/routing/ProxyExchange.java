@@ -22,11 +22,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One forwarded request: sends the (already read) body to the backend and pipes the answer back with
- * backpressure, chunk by chunk. When the client leaves, the upstream request is reset at once — a
- * pipe would only notice at its next write, and a model that is still thinking writes nothing.
+ * One attempt at one backend: sends the (already read) body and pipes the answer back with
+ * backpressure, chunk by chunk. A failure before anything reached the client (refused, timed out,
+ * closed, or a 5xx status) is first offered to the caller, who may try elsewhere; after that the
+ * attempt answers the error itself.
  */
 final class ProxyExchange {
+
+  /** What went wrong before the first byte reached the client. */
+  enum FailureKind { REFUSED, CONNECT_TIMEOUT, TIMEOUT, CLOSED, SERVER_ERROR, OTHER }
+
+  /** Decides whether a failure before commit is retried elsewhere (true) or answered here (false). */
+  interface BeforeCommit {
+    boolean retry(FailureKind kind);
+  }
 
   private static final Logger LOG = LoggerFactory.getLogger(ProxyExchange.class);
   private static final Exception CLIENT_GONE = new Exception("client went away", null, false, false) {
@@ -41,21 +50,17 @@ final class ProxyExchange {
   private final String authorization;
   private final long connectTimeoutMs;
   private final long idleTimeoutMs;
-
-  private final Runnable onDone;
-  private final Runnable onRefused;
+  private final MultiMap extraHeaders;
+  private final RequestRecord record;
+  private final BeforeCommit beforeCommit;
 
   private HttpClientRequest upstream;
   private boolean clientGone;
+  private boolean abandoned;
 
-  /**
-   * @param onDone runs once when the exchange is over, however it ended
-   * @param onRefused when not null, runs instead of answering 502 if the backend refused the
-   *     connection (nothing was sent, so the caller may try again)
-   */
   ProxyExchange(RoutingContext ctx, HttpClient client, Backend backend, Endpoint endpoint, Buffer body,
-      String authorization, long connectTimeoutMs, long idleTimeoutMs, Runnable onDone, Runnable onRefused) {
-    this.onRefused = onRefused;
+      String authorization, long connectTimeoutMs, long idleTimeoutMs, MultiMap extraHeaders,
+      RequestRecord record, BeforeCommit beforeCommit) {
     this.ctx = ctx;
     this.response = ctx.response();
     this.client = client;
@@ -65,25 +70,12 @@ final class ProxyExchange {
     this.authorization = authorization;
     this.connectTimeoutMs = connectTimeoutMs;
     this.idleTimeoutMs = idleTimeoutMs;
-    this.onDone = new Runnable() {
-      private boolean ran;
-
-      @Override
-      public void run() {
-        if (!ran) {
-          ran = true;
-          onDone.run();
-        }
-      }
-    };
+    this.extraHeaders = extraHeaders;
+    this.record = record;
+    this.beforeCommit = beforeCommit;
   }
 
   void run() {
-    response.closeHandler(v -> {
-      clientLeft();
-      onDone.run();
-    });
-    response.endHandler(v -> onDone.run());
     RequestOptions options = new RequestOptions()
         .setMethod(HttpMethod.POST)
         .setHost(backend.host())
@@ -95,6 +87,7 @@ final class ProxyExchange {
     MultiMap headers = HttpHeaders.headers();
     Headers.copyRequest(ctx.request().headers(), headers);
     headers.set(HttpHeaders.CONTENT_TYPE, "application/json");
+    headers.set("X-Request-Id", record.id());
     if (authorization != null) {
       headers.set(HttpHeaders.AUTHORIZATION, authorization);
     }
@@ -117,8 +110,28 @@ final class ProxyExchange {
         });
   }
 
+  /**
+   * The client went away: close the upstream request at once — a pipe would only notice at its next
+   * write, and a model that is still thinking writes nothing.
+   */
+  void clientLeft() {
+    clientGone = true;
+    if (upstream != null) {
+      upstream.reset();
+    }
+  }
+
   private void relay(HttpClientResponse answer) {
+    // An answer we drop on purpose below ends in a reset: that is expected, not an error to log.
+    answer.exceptionHandler(err -> { });
     if (clientGone) {
+      upstream.reset();
+      return;
+    }
+    if (answer.statusCode() >= 500 && beforeCommit.retry(FailureKind.SERVER_ERROR)) {
+      LOG.warn("{} {} -> {} answered {}: trying elsewhere", ctx.request().method(), endpoint.path(),
+          backend.ref(), answer.statusCode());
+      abandoned = true;
       upstream.reset();
       return;
     }
@@ -127,6 +140,7 @@ final class ProxyExchange {
       response.setStatusMessage(answer.statusMessage());
     }
     Headers.copyResponse(answer.headers(), response.headers());
+    setHeaders();
     String type = answer.getHeader(HttpHeaders.CONTENT_TYPE);
     boolean eventStream = type != null && type.toLowerCase(Locale.ROOT).startsWith("text/event-stream");
     if (eventStream) {
@@ -138,31 +152,21 @@ final class ProxyExchange {
     if (!response.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
       response.setChunked(true);
     }
-    answer.pipe().endOnFailure(false).to(response).onFailure(err -> failMidStream(err, eventStream));
-  }
-
-  private void clientLeft() {
-    if (response.ended()) {
-      return;
-    }
-    clientGone = true;
-    if (upstream != null) {
-      upstream.reset();
-    }
-    LOG.debug("client left {} for {}; upstream request closed", endpoint.path(), backend.ref());
+    answer.pipe().endOnFailure(false).to(new MeteredResponse(response, record))
+        .onFailure(err -> failMidStream(err, eventStream));
   }
 
   private void failBeforeResponse(Throwable cause) {
-    if (clientGone || cause == CLIENT_GONE) {
+    if (clientGone || cause == CLIENT_GONE || abandoned) {
       return;
     }
-    if (onRefused != null && cause instanceof ConnectException && !(cause instanceof ConnectTimeoutException)) {
-      onRefused.run();
+    if (beforeCommit.retry(kindOf(cause))) {
       return;
     }
     ApiError error = classify(cause);
     LOG.warn("{} {} -> {} {}: {}", ctx.request().method(), endpoint.path(), backend.ref(),
         error.status(), error.getMessage());
+    setHeaders();
     ErrorResponses.send(response, error);
   }
 
@@ -186,29 +190,44 @@ final class ProxyExchange {
     }
   }
 
-  private ApiError classify(Throwable cause) {
-    String where = "model " + backend.id() + " at " + backend.authority();
+  /** Ours win over the backend's (MultiMap.setAll would clear everything else). */
+  private void setHeaders() {
+    extraHeaders.forEach(h -> response.headers().set(h.getKey(), h.getValue()));
+    response.headers().set("X-Request-Id", record.id());
+  }
+
+  private static FailureKind kindOf(Throwable cause) {
     if (cause instanceof ConnectTimeoutException) {
-      return ApiError.gatewayTimeout(where + " did not accept a connection within "
-          + seconds(connectTimeoutMs) + "; " + backend.startHint());
+      return FailureKind.CONNECT_TIMEOUT;
     }
     if (cause instanceof TimeoutException) {
-      return ApiError.gatewayTimeout(where + " sent nothing for " + seconds(idleTimeoutMs)
-          + " (gateway.request_timeout_seconds)");
+      return FailureKind.TIMEOUT;
     }
     if (cause instanceof ConnectException) {
-      return ApiError.badGateway("backend_unreachable", "cannot reach " + where
-          + ": connection refused; " + backend.startHint());
-    }
-    if (cause instanceof UnknownHostException) {
-      return ApiError.badGateway("backend_unreachable", "cannot resolve host " + backend.host()
-          + " of model " + backend.id());
+      return FailureKind.REFUSED;
     }
     if (cause instanceof HttpClosedException || cause instanceof StreamResetException) {
-      return ApiError.badGateway("backend_closed", where + " closed the connection before it "
-          + "finished answering");
+      return FailureKind.CLOSED;
     }
-    return ApiError.badGateway("backend_error", where + " failed: " + cause.getMessage());
+    return FailureKind.OTHER;
+  }
+
+  private ApiError classify(Throwable cause) {
+    String where = "model " + backend.id() + " at " + backend.authority();
+    return switch (kindOf(cause)) {
+      case CONNECT_TIMEOUT -> ApiError.gatewayTimeout(where + " did not accept a connection within "
+          + seconds(connectTimeoutMs) + "; " + backend.startHint());
+      case TIMEOUT -> ApiError.gatewayTimeout(where + " sent nothing for " + seconds(idleTimeoutMs)
+          + " (gateway.request_timeout_seconds)");
+      case REFUSED -> ApiError.badGateway("backend_unreachable", "cannot reach " + where
+          + ": connection refused; " + backend.startHint());
+      case CLOSED -> ApiError.badGateway("backend_closed", where + " closed the connection before it "
+          + "finished answering");
+      default -> cause instanceof UnknownHostException
+          ? ApiError.badGateway("backend_unreachable", "cannot resolve host " + backend.host()
+              + " of model " + backend.id())
+          : ApiError.badGateway("backend_error", where + " failed: " + cause.getMessage());
+    };
   }
 
   private static String seconds(long ms) {

@@ -1,37 +1,21 @@
 package dev.llmgateway.routing;
 
 import dev.llmgateway.config.GatewaySettings;
-import io.vertx.core.Future;
 import io.vertx.core.Handler;
-import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Locale;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
-import java.util.function.Function;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-/** {@code POST /v1/*}: read the body, resolve {@code model}, rewrite it, forward. */
+/** {@code POST /v1/*}: read the body (with a limit), parse it, plan the route, dispatch. */
 final class ProxyHandler {
 
-  private static final Logger LOG = LoggerFactory.getLogger(ProxyHandler.class);
-
-  private final HttpClient client;
+  private final Dispatch.Services services;
   private final Supplier<ModelCatalog> catalog;
-  private final SupervisedGate gate;
-  private final Function<String, String> env;
-  private final Set<String> warnedMissingKeys = ConcurrentHashMap.newKeySet();
 
-  ProxyHandler(HttpClient client, Supplier<ModelCatalog> catalog, SupervisedGate gate,
-      Function<String, String> env) {
-    this.client = client;
+  ProxyHandler(Dispatch.Services services, Supplier<ModelCatalog> catalog) {
+    this.services = services;
     this.catalog = catalog;
-    this.gate = gate;
-    this.env = env;
   }
 
   Handler<RoutingContext> forEndpoint(Endpoint endpoint) {
@@ -52,44 +36,17 @@ final class ProxyHandler {
       }
       try {
         RequestBody body = RequestBody.parse(ar.result());
+        RequestRecord record = RequestLog.of(ctx);
+        record.requested = body.model();
+        record.stream = body.stream();
+        record.bytesIn = ar.result().length();
         ModelCatalog current = catalog.get();
-        Backend backend = current.resolve(body.model(), endpoint);
-        whenAdmitted(ctx, gate.admit(backend, current.config()),
-            lease -> forward(ctx, endpoint, backend, body, settings, lease, true));
+        RoutePlanner.Plan plan = RoutePlanner.plan(current, endpoint, body, ctx.request().getHeader("X-LLM-Route"));
+        new Dispatch(ctx, services, endpoint, body, current.config(), plan, record).start();
       } catch (ApiError e) {
         ErrorResponses.send(ctx.response(), e);
       } catch (RuntimeException e) {
         ErrorResponses.internalError(ctx, e);
-      }
-    });
-  }
-
-  /** Sends a parsed, resolved request to its backend. */
-  private void forward(RoutingContext ctx, Endpoint endpoint, Backend backend, RequestBody body,
-      GatewaySettings settings, SupervisedGate.Lease lease, boolean mayRetry) {
-    // A llama-server that just crashed refuses connections until it is restarted: wait for that
-    // once instead of failing, since nothing has reached it yet.
-    Runnable onRefused = mayRetry && backend.kind() == Backend.Kind.LLAMA_CPP ? () -> {
-      lease.release();
-      whenAdmitted(ctx, gate.readmit(backend, catalog.get().config()),
-          again -> forward(ctx, endpoint, backend, body, settings, again, false));
-    } : null;
-    new ProxyExchange(ctx, client, backend, endpoint, body.withModel(backend.upstreamModel()),
-        authorization(backend), settings.connectTimeoutMs(), settings.requestTimeoutMs(),
-        lease::release, onRefused).run();
-  }
-
-  /** Goes on once the backend can take the request, unless the client gave up meanwhile. */
-  private static void whenAdmitted(RoutingContext ctx, Future<SupervisedGate.Lease> admission,
-      Consumer<SupervisedGate.Lease> then) {
-    admission.onComplete(ar -> {
-      if (ar.failed()) {
-        ErrorResponses.send(ctx.response(), ar.cause() instanceof ApiError e ? e
-            : new ApiError(503, "api_error", "model_unavailable", "model", ar.cause().getMessage()));
-      } else if (ctx.response().closed()) {
-        ar.result().release(); // the client left while the model was starting
-      } else {
-        then.accept(ar.result());
       }
     });
   }
@@ -102,24 +59,5 @@ final class ProxyHandler {
     } else {
       ctx.request().connection().close(); // the client broke off while sending
     }
-  }
-
-  /** {@code Bearer <key>} for cloud models: the env var named by api_key_name, else api_key. */
-  private String authorization(Backend backend) {
-    if (backend.kind() != Backend.Kind.CLOUD) {
-      return null;
-    }
-    String key = backend.apiKeyName() == null ? null : env.apply(backend.apiKeyName());
-    if (key == null || key.isBlank()) {
-      key = backend.apiKey();
-    }
-    if (key == null || key.isBlank()) {
-      if (backend.apiKeyName() != null && warnedMissingKeys.add(backend.ref())) {
-        LOG.warn("{}: environment variable {} is not set; sending requests without an API key",
-            backend.ref(), backend.apiKeyName());
-      }
-      return null;
-    }
-    return "Bearer " + key;
   }
 }

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 
 /**
@@ -111,6 +113,41 @@ public final class RequestBody {
 
   public Buffer raw() {
     return raw;
+  }
+
+  /**
+   * How many characters the prompt has: the text of every message (string contents and text parts)
+   * for chat, {@code prompt} for completions. Parses the body again; only mix mode asks.
+   */
+  public long promptChars() {
+    JsonObject json = new JsonObject(raw);
+    long chars = 0;
+    JsonArray messages = json.getValue("messages") instanceof JsonArray a ? a : null;
+    if (messages != null) {
+      for (Object m : messages) {
+        if (m instanceof JsonObject message) {
+          chars += textLength(message.getValue("content"));
+        }
+      }
+    }
+    return chars + textLength(json.getValue("prompt"));
+  }
+
+  private static long textLength(Object value) {
+    if (value instanceof String s) {
+      return s.length();
+    }
+    long chars = 0;
+    if (value instanceof JsonArray parts) {
+      for (Object part : parts) {
+        if (part instanceof String s) {
+          chars += s.length();
+        } else if (part instanceof JsonObject o && o.getValue("text") instanceof String text) {
+          chars += text.length();
+        }
+      }
+    }
+    return chars;
   }
 
   /** The body with {@code model} set to the given name and nothing else changed. */

@@ -5,6 +5,9 @@ import dev.llmgateway.admin.AdminRoutes;
 import dev.llmgateway.config.ConfigJson;
 import dev.llmgateway.config.ConfigVerticle;
 import dev.llmgateway.config.GatewaySettings;
+import dev.llmgateway.metrics.GatewayMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpClient;
@@ -25,6 +28,8 @@ import java.util.function.Function;
 public final class RouterVerticle extends VerticleBase {
 
   private final Function<String, String> env;
+  private final ConcurrencyLimiter limiter;
+  private final GatewayMetrics metrics;
 
   private ModelCatalog catalog;
   private long createdEpoch;
@@ -33,8 +38,14 @@ public final class RouterVerticle extends VerticleBase {
   private HttpServer server;
   private String listenHost;
 
-  public RouterVerticle(Function<String, String> env) {
+  /**
+   * @param limiter shared by every instance: limits hold across event loops
+   * @param metrics shared by every verticle
+   */
+  public RouterVerticle(Function<String, String> env, ConcurrencyLimiter limiter, GatewayMetrics metrics) {
     this.env = env;
+    this.limiter = limiter;
+    this.metrics = metrics;
   }
 
   @Override
@@ -95,7 +106,9 @@ public final class RouterVerticle extends VerticleBase {
 
   private Router router(String listenHost) {
     Router router = Router.router(vertx);
-    ProxyHandler proxy = new ProxyHandler(client, () -> catalog, gate, env);
+    router.route().handler(new RequestLog(metrics, () -> catalog.config().gateway().requestLog()));
+    ProxyHandler proxy = new ProxyHandler(
+        new Dispatch.Services(client, gate, limiter, metrics, new BackendKeys(env)), () -> catalog);
     ModelsHandler models = new ModelsHandler(() -> catalog, () -> createdEpoch);
     router.post(Endpoint.CHAT.path()).handler(proxy.forEndpoint(Endpoint.CHAT));
     router.post(Endpoint.COMPLETIONS.path()).handler(proxy.forEndpoint(Endpoint.COMPLETIONS));
@@ -103,6 +116,9 @@ public final class RouterVerticle extends VerticleBase {
     router.get("/v1/models").handler(models::list);
     router.getWithRegex("/v1/models/(?<id>.+)").handler(models::one);
     router.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "ok")));
+    if (metrics.registry() instanceof PrometheusMeterRegistry prometheus) {
+      router.get("/metrics").handler(PrometheusScrapingHandler.create(prometheus));
+    }
     new AdminRoutes(vertx, () -> catalog).mount(router,
         new AdminAccess(() -> catalog.config().gateway().adminToken(), listenHost));
     router.route().failureHandler(ErrorResponses::handleFailure);

@@ -36,7 +36,11 @@ public abstract class FakeBackend {
     /** Accept the request and never answer. */
     SILENT,
     /** For streams: send two chunks, then close the connection. */
-    DIE_MID_STREAM
+    DIE_MID_STREAM,
+    /** Answer 500 with an error body. */
+    SERVER_ERROR,
+    /** Close the connection as soon as the request arrives. */
+    CLOSE_AT_ONCE
   }
 
   protected final Vertx vertx;
@@ -126,9 +130,18 @@ public abstract class FakeBackend {
 
   /**
    * Takes over a request that is answered later (or never): notes when the gateway closes it.
-   * Returns false when the request must not be answered at all ({@link Mode#SILENT}).
+   * Returns false when the mode has already dealt with the request (or must never answer it).
    */
   protected boolean begin(RoutingContext ctx) {
+    if (mode == Mode.SERVER_ERROR) {
+      json(ctx, 500, new JsonObject().put("error", new JsonObject().put("code", 500)
+          .put("message", "fake server error").put("type", "server_error")));
+      return false;
+    }
+    if (mode == Mode.CLOSE_AT_ONCE) {
+      ctx.request().connection().close();
+      return false;
+    }
     Promise<Void> closed = upstreamClosed;
     ctx.request().connection().closeHandler(v -> {
       if (!ctx.response().ended()) {

@@ -40,6 +40,15 @@ public final class FakeLiteLlm extends FakeBackend {
       return;
     }
     String model = ctx.body().asJsonObject().getString("model");
+    if (ctx.body().asJsonObject().getBoolean("stream", false)) {
+      long created = System.currentTimeMillis() / 1000;
+      streamEvents(ctx, java.util.List.of(
+          chunk("chatcmpl-litellm", created, model, null, new JsonObject().put("role", "assistant")
+              .put("content", "cloud"), null),
+          chunk("chatcmpl-litellm", created, model, null, new JsonObject().put("content", " says hi"), null),
+          chunk("chatcmpl-litellm", created, model, null, new JsonObject(), "stop")));
+      return;
+    }
     json(ctx, 200, new JsonObject().put("id", "chatcmpl-litellm").put("object", "chat.completion")
         .put("model", model).put("choices", new JsonArray().add(new JsonObject().put("index", 0)
             .put("message", new JsonObject().put("role", "assistant").put("content", "cloud says hi"))

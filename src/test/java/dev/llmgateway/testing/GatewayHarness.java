@@ -2,6 +2,8 @@ package dev.llmgateway.testing;
 
 import dev.llmgateway.Gateway;
 import dev.llmgateway.config.Overrides;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -33,7 +35,8 @@ public final class GatewayHarness {
     Map<String, String> fullEnv = new java.util.HashMap<>(env);
     fullEnv.putIfAbsent("PATH", System.getenv("PATH"));
     fullEnv.putIfAbsent("XDG_STATE_HOME", dir.resolve("state").toString());
-    Gateway.Options options = new Gateway.Options(file, overrides, 2, 100, fullEnv);
+    Gateway.Options options = new Gateway.Options(file, overrides, 2, 100, fullEnv,
+        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     Gateway gateway = Gateway.start(vertx, options).await(20, TimeUnit.SECONDS);
     return new GatewayHarness(file, gateway);
   }

@@ -1,0 +1,61 @@
+package dev.llmgateway.routing;
+
+import dev.llmgateway.metrics.GatewayMetrics;
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * First handler of every request: gives it an id (the client's {@code X-Request-Id} when it sends a
+ * sane one), returns that id, and when the request is over writes one log line (logger
+ * {@code llm_gateway.requests}) and, for forwarded requests, the request metrics.
+ */
+final class RequestLog implements Handler<RoutingContext> {
+
+  static final String KEY = "llm.request";
+  private static final Logger LOG = LoggerFactory.getLogger("llm_gateway.requests");
+  private static final Pattern SANE_ID = Pattern.compile("[A-Za-z0-9._:/+=-]{1,128}");
+
+  private final GatewayMetrics metrics;
+  private final BooleanSupplier enabled;
+
+  RequestLog(GatewayMetrics metrics, BooleanSupplier enabled) {
+    this.metrics = metrics;
+    this.enabled = enabled;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    String given = ctx.request().getHeader("X-Request-Id");
+    String id = given != null && SANE_ID.matcher(given).matches() ? given : newId();
+    RequestRecord record = new RequestRecord(id, ctx.request().method().name(), ctx.request().path());
+    ctx.put(KEY, record);
+    ctx.response().putHeader("X-Request-Id", id);
+    ctx.addEndHandler(ar -> finish(ctx, record, ar.failed()));
+    ctx.next();
+  }
+
+  static RequestRecord of(RoutingContext ctx) {
+    return ctx.get(KEY);
+  }
+
+  private void finish(RoutingContext ctx, RequestRecord r, boolean clientLeft) {
+    int status = ctx.response().getStatusCode();
+    r.bytesOut = ctx.response().bytesWritten();
+    if (r.model != null) {
+      metrics.request(r.model, r.backendType, r.route, status, r.stream, System.nanoTime() - r.startNanos,
+          r.firstByteNanos, r.stream ? r.chunks : 0);
+    }
+    if (enabled.getAsBoolean() && LOG.isInfoEnabled()) {
+      LOG.info(r.line(status, clientLeft));
+    }
+  }
+
+  private static String newId() {
+    return Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
+  }
+}

@@ -1,0 +1,103 @@
+package dev.llmgateway.routing;
+
+/**
+ * What happened to one request, filled in as it goes (on its event loop only) and written as one
+ * log line when it is over. Never holds a body or a key.
+ */
+public final class RequestRecord {
+
+  final String id;
+  final long startNanos = System.nanoTime();
+  final String method;
+  final String path;
+  String requested;
+  String model;
+  String backendRef;
+  String backendType;
+  String route;
+  boolean stream;
+  long bytesIn;
+  long bytesOut;
+  long chunks;
+  long firstByteNanos;
+  long queueNanos;
+  String fallbackFrom;
+
+  RequestRecord(String id, String method, String path) {
+    this.id = id;
+    this.method = method;
+    this.path = path;
+  }
+
+  public String id() {
+    return id;
+  }
+
+  void target(Backend backend, String route) {
+    this.model = backend.id();
+    this.backendRef = backend.ref();
+    this.backendType = backend.kind().label();
+    this.route = route;
+  }
+
+  /** A chunk of the backend's answer went to the client. */
+  void wrote(int bytes) {
+    if (firstByteNanos == 0) {
+      firstByteNanos = System.nanoTime() - startNanos;
+    }
+    chunks++;
+  }
+
+  /** One line in logfmt: {@code key=value} pairs, quoted where needed. */
+  String line(int status, boolean clientLeft) {
+    StringBuilder sb = new StringBuilder(160);
+    field(sb, "id", id);
+    field(sb, "method", method);
+    field(sb, "path", path);
+    if (requested != null || model != null) {
+      field(sb, "requested", requested == null ? "" : requested);
+      field(sb, "model", model);
+      field(sb, "backend", backendRef);
+      field(sb, "type", backendType);
+      field(sb, "route", route);
+      field(sb, "stream", Boolean.toString(stream));
+    }
+    field(sb, "status", Integer.toString(status));
+    field(sb, "duration_ms", millis(System.nanoTime() - startNanos));
+    if (firstByteNanos > 0) {
+      field(sb, "ttfb_ms", millis(firstByteNanos));
+    }
+    field(sb, "bytes_in", Long.toString(bytesIn));
+    field(sb, "bytes_out", Long.toString(bytesOut));
+    if (queueNanos > 0) {
+      field(sb, "queue_ms", millis(queueNanos));
+    }
+    if (fallbackFrom != null) {
+      field(sb, "fallback_from", fallbackFrom);
+    }
+    if (clientLeft) {
+      field(sb, "client", "left");
+    }
+    return sb.toString();
+  }
+
+  private static String millis(long nanos) {
+    return String.format(java.util.Locale.ROOT, "%.1f", nanos / 1e6);
+  }
+
+  private static void field(StringBuilder sb, String key, String value) {
+    if (value == null) {
+      return;
+    }
+    if (sb.length() > 0) {
+      sb.append(' ');
+    }
+    sb.append(key).append('=');
+    boolean quote = value.isEmpty() || value.chars().anyMatch(c -> c <= ' ' || c == '"' || c == '=');
+    if (quote) {
+      sb.append('"').append(value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n")).append('"');
+    } else {
+      sb.append(value);
+    }
+  }
+}
