@@ -2,6 +2,7 @@ package dev.llmgateway;
 
 import dev.llmgateway.config.ConfigVerticle;
 import dev.llmgateway.config.Overrides;
+import dev.llmgateway.ollama.OllamaVerticle;
 import dev.llmgateway.routing.RouterVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -62,6 +63,7 @@ public final class Gateway {
         options.scanPeriodMs(), options.env());
     List<RouterVerticle> routers = new CopyOnWriteArrayList<>();
     return vertx.deployVerticle(config)
+        .compose(id -> vertx.deployVerticle(new OllamaVerticle(options.overrides())))
         .compose(id -> vertx.deployVerticle(() -> {
           RouterVerticle router = new RouterVerticle(options.env());
           routers.add(router);

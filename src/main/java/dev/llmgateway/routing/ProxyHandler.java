@@ -1,6 +1,7 @@
 package dev.llmgateway.routing;
 
 import dev.llmgateway.config.GatewaySettings;
+import dev.llmgateway.ollama.OllamaEmbeddingExchange;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpHeaders;
@@ -60,6 +61,10 @@ final class ProxyHandler {
   /** Sends a parsed, resolved request to its backend. */
   private void forward(RoutingContext ctx, Endpoint endpoint, Backend backend, RequestBody body,
       GatewaySettings settings) {
+    if (endpoint == Endpoint.EMBEDDINGS && backend.kind() == Backend.Kind.OLLAMA) {
+      OllamaEmbeddingExchange.forward(ctx, client, backend, body, settings); // /api/embed, OpenAI shape
+      return;
+    }
     new ProxyExchange(ctx, client, backend, endpoint, body.withModel(backend.upstreamModel()),
         authorization(backend), settings.connectTimeoutMs(), settings.requestTimeoutMs()).run();
   }

@@ -5,6 +5,7 @@ import dev.llmgateway.admin.AdminRoutes;
 import dev.llmgateway.config.ConfigJson;
 import dev.llmgateway.config.ConfigVerticle;
 import dev.llmgateway.config.GatewaySettings;
+import dev.llmgateway.ollama.OllamaAdminRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpClient;
@@ -100,6 +101,7 @@ public final class RouterVerticle extends VerticleBase {
     router.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "ok")));
     new AdminRoutes(vertx).mount(router,
         new AdminAccess(() -> catalog.config().gateway().adminToken(), listenHost));
+    new OllamaAdminRoutes(vertx).mount(router);
     router.route().failureHandler(ErrorResponses::handleFailure);
     router.errorHandler(404, ErrorResponses::handleFailure);
     router.errorHandler(405, ErrorResponses::handleFailure);
