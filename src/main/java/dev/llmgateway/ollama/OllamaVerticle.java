@@ -150,7 +150,7 @@ public final class OllamaVerticle extends VerticleBase {
     }
     // Answer once Ollama has accepted the pull, so an unreachable Ollama is a 502 right here.
     job.call().answered().timeout(ACCEPT_WAIT_MS, TimeUnit.MILLISECONDS).onComplete(ar -> {
-      if (ar.failed() && !job.running() && job.call().result().failed()
+      if (ar.failed() && job.call().result().failed()
           && job.call().result().cause() instanceof OllamaException e
           && e.kind() == OllamaException.Kind.UNREACHABLE) {
         jobs.forget(job.id());

@@ -63,7 +63,7 @@ final class PullProgress {
     if (downloaded) {
       return 100.0;
     }
-    return Math.min(99.9, Math.floor(completedBytes() * 1000.0 / all) / 10.0);
+    return Math.min(99.9, Math.round(completedBytes() * 1000.0 / all) / 10.0);
   }
 
   /** {@code status, digest, total, completed} of the latest line, plus the overall figures. */

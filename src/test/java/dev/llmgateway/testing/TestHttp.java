@@ -85,6 +85,12 @@ public final class TestHttp {
     return req.send(body).map(resp -> new Stream(req, resp)).await(10, TimeUnit.SECONDS);
   }
 
+  /** Opens {@code GET path} as an event stream (server-sent events), once its head has arrived. */
+  public Stream openEvents(String path) throws Exception {
+    HttpClientRequest req = client.request(HttpMethod.GET, path).await(10, TimeUnit.SECONDS);
+    return req.send().map(resp -> new Stream(req, resp)).await(10, TimeUnit.SECONDS);
+  }
+
   /** An open event stream, read event by event. */
   public static final class Stream {
     private final HttpClientRequest request;
