@@ -11,7 +11,7 @@ import java.util.Map;
  * layers seen so far, and the steps after the download (verifying, writing manifest, success) count
  * every layer as complete.
  */
-final class PullProgress {
+public final class PullProgress {
 
   private final Map<String, long[]> layers = new LinkedHashMap<>(); // digest -> {total, completed}
   private String status = "starting";
@@ -20,7 +20,8 @@ final class PullProgress {
   private long completed;
   private boolean downloaded;
 
-  void update(JsonObject line) {
+  /** Takes one progress line of {@code /api/pull}. */
+  public void update(JsonObject line) {
     Object s = line.getValue("status");
     if (s instanceof String text) {
       status = text;
@@ -55,7 +56,7 @@ final class PullProgress {
   }
 
   /** 0 to 100 with one decimal, over all layers; never 100 before the download is complete. */
-  double percent() {
+  public double percent() {
     long all = totalBytes();
     if (all == 0) {
       return downloaded ? 100.0 : 0.0;
@@ -67,7 +68,7 @@ final class PullProgress {
   }
 
   /** {@code status, digest, total, completed} of the latest line, plus the overall figures. */
-  JsonObject toJson() {
+  public JsonObject toJson() {
     return new JsonObject()
         .put("status", status)
         .put("digest", digest)
