@@ -139,7 +139,14 @@ public final class MainSwitch {
     if (!request.check() || target.ollamaUrl() == null) {
       return Future.succeededFuture();
     }
-    return clients.apply(target.ollamaUrl()).models().compose(models -> {
+    return clients.apply(target.ollamaUrl()).models().recover(err -> {
+      if (err instanceof OllamaException e && e.kind() == OllamaException.Kind.UNREACHABLE
+          && target.selection() instanceof MainSelectionEdit.Entry entry) {
+        return Future.failedFuture(new OllamaException(e.kind(), e.url(), e.getMessage() + " ("
+            + entry.ref() + " is set up to use it)"));
+      }
+      return Future.failedFuture(err);
+    }).compose(models -> {
       if (models.stream().anyMatch(m -> OllamaNames.same(m.name(), target.ollamaName()))) {
         return Future.succeededFuture();
       }

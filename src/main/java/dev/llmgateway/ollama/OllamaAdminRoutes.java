@@ -26,7 +26,8 @@ public final class OllamaAdminRoutes {
   }
 
   public void mount(Router router) {
-    BodyHandler body = BodyHandler.create().setBodyLimit(BODY_LIMIT);
+    // No file uploads: BodyHandler would otherwise create a file-uploads/ folder in the working directory.
+    BodyHandler body = BodyHandler.create(false).setBodyLimit(BODY_LIMIT);
     router.get("/admin/ollama/models").handler(ctx -> ask(ctx, OllamaAddresses.MODELS, new JsonObject(), 200));
     router.deleteWithRegex("/admin/ollama/models/(?<name>.+)").handler(ctx -> ask(ctx,
         OllamaAddresses.DELETE_MODEL, new JsonObject().put("model", ctx.pathParam("name"))
