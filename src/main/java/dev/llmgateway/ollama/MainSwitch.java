@@ -11,6 +11,7 @@ import dev.llmgateway.config.MainSelectionEdit;
 import dev.llmgateway.config.OllamaNames;
 import dev.llmgateway.config.OllamaUrl;
 import dev.llmgateway.config.Overrides;
+import dev.llmgateway.config.YamlScalars;
 import dev.llmgateway.routing.ApiError;
 import dev.llmgateway.routing.Backend;
 import dev.llmgateway.routing.Endpoint;
@@ -85,10 +86,9 @@ public final class MainSwitch {
 
   /** Fails with an {@link ApiError} or an {@link OllamaException}, each saying what to do. */
   public Future<Result> run(Request request) {
-    String problem = OllamaNames.problem(request.model());
-    if (problem != null) {
-      return Future.failedFuture(new ApiError(400, "invalid_request_error", "invalid_model_name",
-          "model", problem));
+    String unwritable = request.model() == null ? "is missing" : YamlScalars.unwritable(request.model());
+    if (unwritable != null) {
+      return Future.failedFuture(invalidName("the model name " + unwritable));
     }
     return vertx.executeBlocking(this::currentConfig)
         .compose(config -> target(config, request))
@@ -114,6 +114,10 @@ public final class MainSwitch {
     try {
       configured = new ModelCatalog(config).resolve(request.model(), Endpoint.CHAT);
     } catch (ApiError notConfigured) {
+      String problem = OllamaNames.problem(request.model());
+      if (problem != null) {
+        return Future.failedFuture(invalidName(problem));
+      }
       String url = config.gateway().ollamaUrl();
       return checkMode(request, true).map(v -> new Target(new MainSelectionEdit.OllamaModel(
           request.model().trim(), OllamaUrl.host(url), OllamaUrl.port(url)), url, request.model().trim()));
@@ -123,6 +127,10 @@ public final class MainSwitch {
         ? new Target(new MainSelectionEdit.Entry(configured.ref()), configured.baseUrl(), configured.upstreamModel())
         : new Target(new MainSelectionEdit.Entry(configured.ref()), null, null);
     return checkMode(request, local).map(target);
+  }
+
+  private static ApiError invalidName(String problem) {
+    return new ApiError(400, "invalid_request_error", "invalid_model_name", "model", problem);
   }
 
   private static Future<Void> checkMode(Request request, boolean local) {

@@ -6,6 +6,7 @@ import dev.llmgateway.routing.Backend;
 import dev.llmgateway.routing.ErrorResponses;
 import dev.llmgateway.routing.RequestBody;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
@@ -24,7 +25,12 @@ public final class OllamaEmbeddingExchange {
 
   public static void forward(RoutingContext ctx, HttpClient http, Backend backend, RequestBody body,
       GatewaySettings settings) {
-    JsonObject request = body.raw().toJsonObject();
+    JsonObject request;
+    try {
+      request = body.raw().toJsonObject();
+    } catch (DecodeException e) { // valid JSON, but beyond the JSON library's limits (a huge string)
+      throw ApiError.badRequest("the request body cannot be read for Ollama: " + e.getMessage(), "input");
+    }
     JsonObject ollamaBody = OllamaEmbeddings.request(request, backend.upstreamModel());
     boolean base64 = OllamaEmbeddings.base64(request);
     OllamaClient ollama = new OllamaClient(http, backend.baseUrl(), settings.connectTimeoutMs(),

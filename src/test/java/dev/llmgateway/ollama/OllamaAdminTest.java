@@ -42,6 +42,7 @@ class OllamaAdminTest {
         # the gateway's config, with a comment that must survive write-backs
         local_models:
           - id: Ollama-qwen2.5-7b
+            alias: Qwen 7B
             type: ollama
             path: qwen2.5:7b
             port: %d
@@ -230,8 +231,8 @@ class OllamaAdminTest {
     assertFalse(again.json().getBoolean("changed"));
     assertEquals(after, Files.readString(gateway.configFile()));
 
-    // A configured entry is selected by any of its names.
-    TestHttp.Answer back = http.send(HttpMethod.PUT, "/admin/main", "{\"model\":\"Ollama-qwen2.5-7b\"}",
+    // A configured entry is selected by any of its names, an alias with a space too.
+    TestHttp.Answer back = http.send(HttpMethod.PUT, "/admin/main", "{\"model\":\"Qwen 7B\"}",
         "application/json");
     assertEquals("local_models/Ollama-qwen2.5-7b", back.json().getString("main"), back.body());
   }
