@@ -16,8 +16,13 @@ final class ConfigWaiters {
 
   private final List<Waiter> waiting = new ArrayList<>();
 
-  /** True once a published config passes (at once if {@code current} does), false after the timeout. */
+  /**
+   * True once a published config passes (at once if {@code current} does); false after the timeout,
+   * or as soon as a newer wait starts: a later write has replaced what the earlier one waited for.
+   */
   Future<Boolean> await(Vertx vertx, Predicate<GatewayConfig> test, long timeoutMs, GatewayConfig current) {
+    List.copyOf(waiting).forEach(w -> w.done().tryComplete(false));
+    waiting.clear();
     if (test.test(current)) {
       return Future.succeededFuture(true);
     }
