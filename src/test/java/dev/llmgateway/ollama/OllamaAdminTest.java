@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.llmgateway.testing.Await;
 import dev.llmgateway.testing.FakeOllama;
 import dev.llmgateway.testing.GatewayHarness;
 import dev.llmgateway.testing.Sse;
@@ -247,6 +248,18 @@ class OllamaAdminTest {
     assertEquals(200, b.get(20, TimeUnit.SECONDS).status(), b.get().body());
     String text = Files.readString(gateway.configFile());
     assertTrue(text.contains("- id: Ollama-a-1b\n") && text.contains("- id: Ollama-b-1b\n"), text);
+  }
+
+  @Test
+  void sitsBehindTheAdminToken() throws Exception {
+    String yaml = Files.readString(gateway.configFile()).replace("gateway:\n", "gateway:\n  admin_token: s3cret\n");
+    gateway.rewrite(yaml);
+    Await.until(() -> Integer.valueOf(401).equals(Await.quietly(() -> http.get("/admin/ollama/pulls").status())));
+    assertEquals(401, http.postJson("/admin/ollama/pulls", "{\"model\":\"qwen2.5:0.5b\"}").status());
+    assertEquals(401, http.send(HttpMethod.PUT, "/admin/main", "{\"model\":\"qwen2.5:7b\"}", "application/json").status());
+    assertEquals(401, http.get("/admin/ollama/pulls/x/events").status());
+    assertEquals(200, http.getWithToken("/admin/ollama/models", "s3cret").status());
+    assertEquals(0, ollama.pullRequests());
   }
 
   @Test
