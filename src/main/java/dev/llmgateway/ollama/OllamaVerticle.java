@@ -21,6 +21,7 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -177,7 +178,7 @@ public final class OllamaVerticle extends VerticleBase {
     });
   }
 
-  private void withJob(Message<JsonObject> msg, java.util.function.Consumer<PullJob> action) {
+  private void withJob(Message<JsonObject> msg, Consumer<PullJob> action) {
     String id = msg.body().getString("id");
     jobs.get(id).ifPresentOrElse(action, () -> BusErrors.fail(msg, new ApiError(404,
         "invalid_request_error", "pull_not_found", null, "no pull with id " + id + " (finished pulls are "

@@ -4,6 +4,7 @@ import dev.llmgateway.config.OllamaNames;
 import io.vertx.core.Vertx;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -66,7 +67,7 @@ final class PullJobs {
   /** Running pulls first, then finished ones, newest first. */
   List<PullJob> all() {
     List<PullJob> out = new ArrayList<>(jobs.values());
-    java.util.Collections.reverse(out);
+    Collections.reverse(out);
     out.sort((a, b) -> Boolean.compare(b.running(), a.running()));
     return out;
   }
