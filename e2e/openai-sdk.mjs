@@ -30,6 +30,13 @@ for await (const chunk of stream) {
   if (chunk.usage) seen.usage = chunk.usage.total_tokens;
 }
 
+// The SDK asks for base64 unless told otherwise, and decodes it itself.
+const embedded = await client.embeddings.create({ model, input: ["hello", "world"] });
+seen.embeddings = embedded.data.map((d) => d.embedding);
+seen.embeddingModel = embedded.model;
+const floats = await client.embeddings.create({ model, input: "hello", encoding_format: "float" });
+seen.floatEmbedding = floats.data[0].embedding;
+
 try {
   await client.chat.completions.create({ model: "no-such-model", messages: [{ role: "user", content: "x" }] });
   seen.notFound = "no error";

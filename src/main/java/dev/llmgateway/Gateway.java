@@ -7,6 +7,7 @@ import dev.llmgateway.process.ProcessVerticle;
 import dev.llmgateway.routing.ConcurrencyLimiter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import dev.llmgateway.ollama.OllamaVerticle;
 import dev.llmgateway.routing.RouterVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -72,6 +73,7 @@ public final class Gateway {
     List<RouterVerticle> routers = new CopyOnWriteArrayList<>();
     return vertx.deployVerticle(config)
         .compose(id -> vertx.deployVerticle(new ProcessVerticle(options.env(), metrics)))
+        .compose(id -> vertx.deployVerticle(new OllamaVerticle(options.overrides())))
         .compose(id -> vertx.deployVerticle(() -> {
           RouterVerticle router = new RouterVerticle(env, limiter, metrics);
           routers.add(router);

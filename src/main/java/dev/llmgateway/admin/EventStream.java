@@ -4,6 +4,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
 
 /**
  * A server-sent-events response: named events, a heartbeat comment so idle connections stay open,
@@ -20,9 +21,9 @@ public final class EventStream {
   private long dropped;
   private boolean closed;
 
-  public EventStream(Vertx vertx, HttpServerResponse response, Runnable onClose) {
+  public EventStream(Vertx vertx, RoutingContext ctx, Runnable onClose) {
     this.vertx = vertx;
-    this.response = response;
+    this.response = ctx.response();
     response.setChunked(true)
         .putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream; charset=utf-8")
         .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
@@ -33,7 +34,8 @@ public final class EventStream {
         response.write(": keep-alive\n\n");
       }
     });
-    response.closeHandler(v -> {
+    // Through the routing context: the response's own close handler belongs to it.
+    ctx.addEndHandler(ar -> {
       close();
       onClose.run();
     });

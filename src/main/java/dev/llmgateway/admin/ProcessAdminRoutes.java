@@ -64,7 +64,7 @@ final class ProcessAdminRoutes {
             ErrorResponses.send(ctx.response(), error(ar.cause()));
             return;
           }
-          stream[0] = new EventStream(vertx, ctx.response(), live::unregister);
+          stream[0] = new EventStream(vertx, ctx, live::unregister);
           JsonArray tail = ar.result().body().getJsonArray("lines");
           Set<String> seen = new HashSet<>();
           for (int i = 0; i < tail.size(); i++) {

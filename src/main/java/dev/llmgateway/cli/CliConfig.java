@@ -15,8 +15,13 @@ final class CliConfig {
 
   /** The bound config, or null after printing every problem to {@code err}. */
   static ConfigBinder.Bound readOrReport(Path file, PrintWriter err) {
+    return readOrReport(file, Overrides.of(null, null, null, null, null, System.getenv()), err);
+  }
+
+  /** The same with given overrides (e.g. {@code --ollama-url}). */
+  static ConfigBinder.Bound readOrReport(Path file, Overrides overrides, PrintWriter err) {
     try {
-      return ConfigReader.read(file, Overrides.of(null, null, null, null, null, System.getenv()));
+      return ConfigReader.read(file, overrides);
     } catch (ConfigException e) {
       err.println(e.describeAll());
       err.flush();

@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "llm-gateway", mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "One OpenAI-compatible API in front of llama.cpp, Ollama and LiteLLM.",
-    subcommands = {ServeCommand.class, ModelsCommand.class, ConfigCommand.class,
+    subcommands = {ServeCommand.class, ModelsCommand.class, ConfigCommand.class, OllamaCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -3,6 +3,7 @@ package dev.llmgateway.routing;
 import dev.llmgateway.config.GatewayConfig;
 import dev.llmgateway.config.GatewaySettings;
 import dev.llmgateway.metrics.GatewayMetrics;
+import dev.llmgateway.ollama.OllamaEmbeddingExchange;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpClient;
@@ -110,6 +111,11 @@ final class Dispatch {
 
   private void send(Backend backend, String route) {
     GatewaySettings g = config.gateway();
+    if (endpoint == Endpoint.EMBEDDINGS && backend.kind() == Backend.Kind.OLLAMA) {
+      // Ollama's embeddings are /api/embed, answered here in OpenAI shape.
+      OllamaEmbeddingExchange.forward(ctx, services.client(), backend, body, g);
+      return;
+    }
     exchange = new ProxyExchange(ctx, services.client(), backend, endpoint,
         body.withModel(backend.upstreamModel()), services.keys().authorization(backend),
         g.connectTimeoutMs(), g.requestTimeoutMs(), routeHeaders(backend, route), record,

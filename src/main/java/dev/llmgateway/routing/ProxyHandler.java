@@ -1,6 +1,7 @@
 package dev.llmgateway.routing;
 
 import dev.llmgateway.config.GatewaySettings;
+import dev.llmgateway.ollama.OllamaEmbeddingExchange;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;

@@ -8,6 +8,7 @@ import dev.llmgateway.config.GatewaySettings;
 import dev.llmgateway.metrics.GatewayMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.micrometer.PrometheusScrapingHandler;
+import dev.llmgateway.ollama.OllamaAdminRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpClient;
@@ -121,6 +122,7 @@ public final class RouterVerticle extends VerticleBase {
     }
     new AdminRoutes(vertx, () -> catalog).mount(router,
         new AdminAccess(() -> catalog.config().gateway().adminToken(), listenHost));
+    new OllamaAdminRoutes(vertx).mount(router);
     router.route().failureHandler(ErrorResponses::handleFailure);
     router.errorHandler(404, ErrorResponses::handleFailure);
     router.errorHandler(405, ErrorResponses::handleFailure);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.llmgateway.testing.FakeOllama;
 import dev.llmgateway.testing.GatewayHarness;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.nio.charset.StandardCharsets;
@@ -19,8 +20,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The official OpenAI Node SDK (installed into e2e/ by scripts/test) lists models and chats, streaming
- * and not, through the gateway to an Ollama entry. In CI the SDK must be there; elsewhere the test is
+ * The official OpenAI Node SDK (installed into e2e/ by scripts/test) lists models, chats (streaming
+ * and not) and embeds (base64, the SDK's default, and float) through the gateway to an Ollama entry. In CI the SDK must be there; elsewhere the test is
  * skipped with a reason when Node or the SDK is missing.
  */
 @ExtendWith(VertxExtension.class)
@@ -29,7 +30,7 @@ class OpenAiSdkTest {
   private static final Path SCRIPT = Path.of("e2e/openai-sdk.mjs");
 
   @Test
-  void officialNodeClientListsModelsAndChatsThroughAnOllamaEntry(Vertx vertx, @TempDir Path dir)
+  void officialNodeClientListsModelsChatsAndEmbedsThroughAnOllamaEntry(Vertx vertx, @TempDir Path dir)
       throws Exception {
     requireSdk();
     FakeOllama ollama = new FakeOllama(vertx, "qwen2.5:0.5b");
@@ -57,6 +58,21 @@ class OpenAiSdkTest {
     assertTrue(seen.getInteger("chunks") >= 4, output);
     assertEquals(7, seen.getInteger("usage"));
     assertEquals("NotFoundError 404 model_not_found", seen.getString("notFound"));
+
+    JsonArray embeddings = seen.getJsonArray("embeddings");
+    assertEquals(2, embeddings.size());
+    assertEmbedding(new double[] {0.5, -0.25, 0.125, 0.1}, embeddings.getJsonArray(0));
+    assertEmbedding(new double[] {0.5, -0.25, 0.25, 0.1}, embeddings.getJsonArray(1));
+    assertEquals("qwen2.5:0.5b", seen.getString("embeddingModel"));
+    assertEmbedding(new double[] {0.5, -0.25, 0.125, 0.1}, seen.getJsonArray("floatEmbedding"));
+  }
+
+  /** Decoded from float32, 0.1 comes back as 0.10000000149011612. */
+  private static void assertEmbedding(double[] expected, JsonArray actual) {
+    assertEquals(expected.length, actual.size(), actual.encode());
+    for (int i = 0; i < expected.length; i++) {
+      assertEquals(expected[i], actual.getDouble(i), 1e-6, actual.encode());
+    }
   }
 
   private static void requireSdk() throws InterruptedException {

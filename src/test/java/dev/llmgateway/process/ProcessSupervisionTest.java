@@ -371,7 +371,7 @@ class ProcessSupervisionTest {
         "main_llm_local: main-model"), Map.of());
     TestHttp http = new TestHttp(vertx, gw.port());
     awaitState(http, "main-model", "running");
-    TestHttp.Stream logs = http.openStream(HttpMethod.GET, "/admin/processes/main-model/logs");
+    TestHttp.Stream logs = http.openEvents("/admin/processes/main-model/logs");
     assertEquals(200, logs.response().statusCode());
     String event;
     do {

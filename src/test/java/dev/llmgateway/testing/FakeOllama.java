@@ -1,27 +1,47 @@
 package dev.llmgateway.testing;
 
+import dev.llmgateway.config.OllamaNames;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Behaves like Ollama's OpenAI-compatible {@code /v1} API (BACKENDS.md): the role only on the first
- * chunk, the finish reason in its own chunk, usage in its own chunk with {@code choices: []}, and
- * 404 {@code not_found_error} for a model it does not have.
+ * Behaves like Ollama on the wire (BACKENDS.md). Its OpenAI-compatible {@code /v1} API: the role only
+ * on the first chunk, the finish reason in its own chunk, usage in its own chunk with
+ * {@code choices: []}, 404 {@code not_found_error} for a model it does not have. Its own API:
+ * {@code /api/tags}, {@code /api/delete} (404 {@code model 'x' not found}), {@code /api/embed}, and
+ * {@code /api/pull}, which streams NDJSON progress slowly, layer by layer ({@code completed} absent
+ * while 0, a small layer that never reports completion), with every write boundary in the middle of
+ * a JSON line; an unknown model is HTTP 200 followed by an {@code {"error": ...}} line.
  */
 public final class FakeOllama extends FakeBackend {
 
+  private static final String MODIFIED_AT = "2025-01-15T10:00:00.123456789+01:00";
+  /** Fresh pulls wait here (when held) once the first progress line with bytes has gone out. */
+  private static final int HOLD_AFTER_CHUNK = 3;
+
   private final Set<String> models = new CopyOnWriteArraySet<>();
+  private final Map<String, long[]> library = new ConcurrentHashMap<>();
+  private final AtomicInteger pulls = new AtomicInteger();
+  private volatile long pullDelayMs = 5;
+  private volatile Future<Void> pullGate = Future.succeededFuture();
 
   public FakeOllama(Vertx vertx, String... models) {
     super(vertx);
     this.models.addAll(List.of(models));
+    library("qwen2.5:0.5b", 397_807_936L, 68L, 1_482L);
+    library("nomic-embed-text:latest", 274_290_656L, 11_357L, 420L);
   }
 
   public FakeOllama addModel(String name) {
@@ -29,10 +49,41 @@ public final class FakeOllama extends FakeBackend {
     return this;
   }
 
+  /** A model that can be pulled, with the sizes of its layers (the first one is the big one). */
+  public FakeOllama library(String name, long... layers) {
+    library.put(OllamaNames.canonical(name), layers.clone());
+    return this;
+  }
+
+  /** The models Ollama has now (pulls add, deletes remove). */
+  public Set<String> models() {
+    return Set.copyOf(models);
+  }
+
+  public FakeOllama pullDelayMs(long ms) {
+    pullDelayMs = ms;
+    return this;
+  }
+
+  /** Fresh pulls send their first progress, then wait for {@code release}. */
+  public FakeOllama holdPulls(Future<Void> release) {
+    pullGate = release;
+    return this;
+  }
+
+  /** How many {@code POST /api/pull} requests arrived. */
+  public int pullRequests() {
+    return pulls.get();
+  }
+
   @Override
   protected void routes(Router router) {
     router.get("/").handler(ctx -> ctx.response().end("Ollama is running"));
     router.get("/api/version").handler(ctx -> json(ctx, 200, new JsonObject().put("version", "0.32.15")));
+    router.get("/api/tags").handler(this::tags);
+    router.post("/api/pull").handler(this::pull);
+    router.delete("/api/delete").handler(this::delete);
+    router.post("/api/embed").handler(this::embed);
     router.get("/v1/models").handler(ctx -> {
       JsonArray data = new JsonArray();
       models.forEach(m -> data.add(new JsonObject().put("id", m).put("object", "model")
@@ -42,6 +93,161 @@ public final class FakeOllama extends FakeBackend {
     });
     router.post("/v1/chat/completions").handler(this::chat);
   }
+
+  private String installed(String name) {
+    return models.stream().filter(m -> OllamaNames.same(m, name)).findFirst().orElse(null);
+  }
+
+  private static String requestedModel(RoutingContext ctx) {
+    JsonObject body = ctx.body().asJsonObject();
+    return body == null ? "" : body.getString("model", body.getString("name", ""));
+  }
+
+  private void tags(RoutingContext ctx) {
+    JsonArray list = new JsonArray();
+    for (String m : models) {
+      long[] layers = library.getOrDefault(OllamaNames.canonical(m), new long[] {4_683_087_332L});
+      list.add(new JsonObject().put("name", m).put("model", m).put("modified_at", MODIFIED_AT)
+          .put("size", java.util.Arrays.stream(layers).sum())
+          .put("digest", digest(m + "manifest"))
+          .put("details", new JsonObject().put("parent_model", "").put("format", "gguf")
+              .put("family", "qwen2").put("families", new JsonArray().add("qwen2"))
+              .put("parameter_size", "494.03M").put("quantization_level", "Q4_K_M"))
+          .put("capabilities", new JsonArray().add(m.contains("embed") ? "embedding" : "completion")));
+    }
+    json(ctx, 200, new JsonObject().put("models", list));
+  }
+
+  private void delete(RoutingContext ctx) {
+    String model = requestedModel(ctx);
+    String have = installed(model);
+    if (have == null) {
+      json(ctx, 404, new JsonObject().put("error", "model '" + model + "' not found"));
+      return;
+    }
+    models.remove(have);
+    ctx.response().setStatusCode(200).end();
+  }
+
+  private void embed(RoutingContext ctx) {
+    JsonObject req = ctx.body().asJsonObject();
+    String model = req.getString("model", "");
+    if (installed(model) == null) {
+      json(ctx, 404, new JsonObject().put("error", "model \"" + model + "\" not found, try pulling it first"));
+      return;
+    }
+    Object input = req.getValue("input");
+    int count = input instanceof JsonArray a ? a.size() : 1;
+    JsonArray embeddings = new JsonArray();
+    for (int i = 0; i < count; i++) {
+      embeddings.add(new JsonArray().add(0.5).add(-0.25).add((i + 1) * 0.125).add(0.1));
+    }
+    json(ctx, 200, new JsonObject().put("model", model).put("embeddings", embeddings)
+        .put("total_duration", 14_143_917).put("load_duration", 1_019_500)
+        .put("prompt_eval_count", 8 * count));
+  }
+
+  // ---- pull ----
+
+  private void pull(RoutingContext ctx) {
+    pulls.incrementAndGet();
+    String model = requestedModel(ctx);
+    if (!begin(ctx)) {
+      return;
+    }
+    boolean have = installed(model) != null;
+    long[] layers = library.get(OllamaNames.canonical(model));
+    List<String> lines = new ArrayList<>();
+    lines.add(status("pulling manifest"));
+    if (layers == null) {
+      lines.add(new JsonObject().put("error", "pull model manifest: file does not exist").encode());
+    } else {
+      for (int i = 0; i < layers.length; i++) {
+        lines.addAll(layerLines(model, i, layers[i], have));
+      }
+      lines.add(status("verifying sha256 digest"));
+      lines.add(status("writing manifest"));
+      lines.add(status("success"));
+    }
+    ctx.response().setChunked(true).putHeader("Content-Type", "application/x-ndjson");
+    boolean installs = layers != null;
+    Future<Void> gate = have || layers == null ? Future.succeededFuture() : pullGate;
+    send(ctx, splitMidLine(lines), 0, gate, mode(), () -> {
+      if (installs) {
+        models.add(model);
+      }
+    });
+  }
+
+  /** The lines Ollama writes for one layer: none with completed while it is 0. */
+  private static List<String> layerLines(String model, int index, long size, boolean have) {
+    String digest = digest(model + index);
+    JsonObject base = new JsonObject().put("status", "pulling " + digest.substring(7, 19))
+        .put("digest", digest).put("total", size);
+    if (have) {
+      return List.of(base.copy().put("completed", size).encode());
+    }
+    List<String> out = new ArrayList<>();
+    out.add(base.encode());
+    if (index == 0) {
+      for (int step = 1; step <= 5; step++) {
+        out.add(base.copy().put("completed", size * step / 5).encode());
+      }
+    } else if (index == 2) {
+      out.add(base.copy().put("completed", size).encode());
+    } // the second layer is small and never reports completion, as real pulls sometimes do
+    return out;
+  }
+
+  /** Chunks whose every boundary falls in the middle of a JSON line. */
+  private static List<String> splitMidLine(List<String> lines) {
+    List<String> chunks = new ArrayList<>();
+    String carry = "";
+    for (String line : lines) {
+      int mid = line.length() / 2;
+      chunks.add(carry + line.substring(0, mid));
+      carry = line.substring(mid) + "\n";
+    }
+    chunks.add(carry);
+    return chunks;
+  }
+
+  private void send(RoutingContext ctx, List<String> chunks, int i, Future<Void> gate, Mode current,
+      Runnable onEnd) {
+    HttpServerResponse resp = ctx.response();
+    if (resp.closed()) {
+      return;
+    }
+    if (current == Mode.DIE_MID_STREAM && i == HOLD_AFTER_CHUNK + 1) {
+      ctx.request().connection().close(); // broken download: no error line, no success
+      return;
+    }
+    if (i == chunks.size()) {
+      onEnd.run();
+      resp.end();
+      return;
+    }
+    resp.write(chunks.get(i));
+    Future<Void> next = i == HOLD_AFTER_CHUNK ? gate : Future.succeededFuture();
+    next.onComplete(v -> vertx.setTimer(Math.max(1, pullDelayMs),
+        t -> send(ctx, chunks, i + 1, gate, current, onEnd)));
+  }
+
+  private static String status(String status) {
+    return new JsonObject().put("status", status).encode();
+  }
+
+  private static String digest(String seed) {
+    StringBuilder hex = new StringBuilder("sha256:");
+    long h = seed.hashCode() * 0x9E3779B97F4A7C15L;
+    while (hex.length() < 71) {
+      h = h * 6364136223846793005L + 1442695040888963407L;
+      hex.append(String.format("%016x", h));
+    }
+    return hex.substring(0, 71);
+  }
+
+  // ---- /v1 chat ----
 
   private void chat(RoutingContext ctx) {
     JsonObject req = ctx.body().asJsonObject();

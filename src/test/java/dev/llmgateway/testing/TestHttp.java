@@ -85,9 +85,9 @@ public final class TestHttp {
     return req.send(body).map(resp -> new Stream(req, resp)).await(10, TimeUnit.SECONDS);
   }
 
-  /** A GET event stream (admin feeds). */
-  public Stream openStream(HttpMethod method, String path) throws Exception {
-    HttpClientRequest req = client.request(method, path).await(10, TimeUnit.SECONDS);
+  /** Opens {@code GET path} as an event stream (server-sent events), once its head has arrived. */
+  public Stream openEvents(String path) throws Exception {
+    HttpClientRequest req = client.request(HttpMethod.GET, path).await(10, TimeUnit.SECONDS);
     return req.send().map(resp -> new Stream(req, resp)).await(10, TimeUnit.SECONDS);
   }
 

@@ -1,0 +1,201 @@
+package dev.llmgateway.ollama;
+
+import dev.llmgateway.config.CloudModel;
+import dev.llmgateway.config.ConfigException;
+import dev.llmgateway.config.ConfigFileWriter;
+import dev.llmgateway.config.ConfigReader;
+import dev.llmgateway.config.GatewayConfig;
+import dev.llmgateway.config.LocalModel;
+import dev.llmgateway.config.MainMode;
+import dev.llmgateway.config.MainSelectionEdit;
+import dev.llmgateway.config.OllamaNames;
+import dev.llmgateway.config.OllamaUrl;
+import dev.llmgateway.config.Overrides;
+import dev.llmgateway.config.YamlScalars;
+import dev.llmgateway.routing.ApiError;
+import dev.llmgateway.routing.Backend;
+import dev.llmgateway.routing.Endpoint;
+import dev.llmgateway.routing.ModelCatalog;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Selects the main model and writes {@code llm.yml} back: the one implementation behind
+ * {@code ollama set-main} and {@code PUT /admin/main}. A name that is already configured (ref, id,
+ * alias, Ollama name of an entry) selects that entry; any other name is an Ollama model, which must
+ * be in Ollama (unless the check is off) and gets an entry. File work runs as blocking tasks; on a
+ * verticle they are ordered, so two selections never interleave their read-edit-write.
+ */
+public final class MainSwitch {
+
+  /** Who asked: decides the comment on a new entry and the hints in messages. */
+  public enum Origin {
+    CLI("added by `ollama set-main`"), ADMIN("added by PUT /admin/main");
+
+    private final String comment;
+
+    Origin(String comment) {
+      this.comment = comment;
+    }
+
+    String pullHint(String model) {
+      return this == CLI ? "pull it first: llm-gateway ollama pull " + model
+          + " (or pass --no-check to select it anyway)"
+          : "pull it first: POST /admin/ollama/pulls {\"model\": \"" + model + "\"} (or send "
+          + "\"check\": false to select it anyway)";
+    }
+  }
+
+  /** What to select; {@code mode} null means the rule (mix stays mix, else local or cloud). */
+  public record Request(String model, MainMode mode, boolean check, Origin origin) {
+  }
+
+  /** What was done. */
+  public record Result(String ref, MainMode mode, List<String> changes, boolean entryAdded, Path file,
+      Path backup) {
+    public boolean changed() {
+      return !changes.isEmpty();
+    }
+
+    public JsonObject toJson() {
+      return new JsonObject().put("main", ref).put("mode", mode.yamlName())
+          .put("changed", changed()).put("changes", new JsonArray(changes))
+          .put("entry_added", entryAdded).put("file", file.toString())
+          .put("backup", backup == null ? null : backup.toString());
+    }
+  }
+
+  private final Vertx vertx;
+  private final Path file;
+  private final Overrides overrides;
+  private final Function<String, OllamaClient> clients;
+
+  /** @param clients an Ollama client for a normalized URL */
+  public MainSwitch(Vertx vertx, Path file, Overrides overrides, Function<String, OllamaClient> clients) {
+    this.vertx = vertx;
+    this.file = file;
+    this.overrides = overrides;
+    this.clients = clients;
+  }
+
+  /** Fails with an {@link ApiError} or an {@link OllamaException}, each saying what to do. */
+  public Future<Result> run(Request request) {
+    String unwritable = request.model() == null ? "is missing" : YamlScalars.unwritable(request.model());
+    if (unwritable != null) {
+      return Future.failedFuture(invalidName("the model name " + unwritable));
+    }
+    return vertx.executeBlocking(this::currentConfig)
+        .compose(config -> target(config, request))
+        .compose(target -> check(target, request).map(target))
+        .compose(target -> vertx.executeBlocking(() -> write(target.selection(), request)));
+  }
+
+  /** The selection, and where Ollama should have the model (null: no Ollama involved). */
+  private record Target(MainSelectionEdit.Target selection, String ollamaUrl, String ollamaName) {
+  }
+
+  private GatewayConfig currentConfig() {
+    try {
+      return ConfigReader.read(file, overrides).config();
+    } catch (ConfigException e) {
+      throw new ApiError(409, "invalid_request_error", "config_invalid", null, e.getMessage()
+          + " — fix llm.yml first (`llm-gateway config check` lists every problem)");
+    }
+  }
+
+  private Future<Target> target(GatewayConfig config, Request request) {
+    Backend configured;
+    try {
+      configured = new ModelCatalog(config).resolve(request.model(), Endpoint.CHAT);
+    } catch (ApiError notConfigured) {
+      String problem = OllamaNames.problem(request.model());
+      if (problem != null) {
+        return Future.failedFuture(invalidName(problem));
+      }
+      String url = config.gateway().ollamaUrl();
+      return checkMode(request, true).map(v -> new Target(new MainSelectionEdit.OllamaModel(
+          request.model().trim(), OllamaUrl.host(url), OllamaUrl.port(url)), url, request.model().trim()));
+    }
+    boolean local = configured.ref().startsWith(LocalModel.REF_PREFIX);
+    Target target = configured.kind() == Backend.Kind.OLLAMA
+        ? new Target(new MainSelectionEdit.Entry(configured.ref()), configured.baseUrl(), configured.upstreamModel())
+        : new Target(new MainSelectionEdit.Entry(configured.ref()), null, null);
+    return checkMode(request, local).map(target);
+  }
+
+  private static ApiError invalidName(String problem) {
+    return new ApiError(400, "invalid_request_error", "invalid_model_name", "model", problem);
+  }
+
+  private static Future<Void> checkMode(Request request, boolean local) {
+    MainMode mode = request.mode();
+    if (mode == null || mode == MainMode.MIX || (mode == MainMode.LOCAL) == local) {
+      return Future.succeededFuture();
+    }
+    return Future.failedFuture(ApiError.badRequest("mode " + mode.yamlName() + " does not fit "
+        + request.model() + ", a " + (local ? "local" : "cloud") + " model: use "
+        + (local ? "local" : "cloud") + " or mix", "mode"));
+  }
+
+  private Future<Void> check(Target target, Request request) {
+    if (!request.check() || target.ollamaUrl() == null) {
+      return Future.succeededFuture();
+    }
+    return clients.apply(target.ollamaUrl()).models().recover(err -> {
+      if (err instanceof OllamaException e && e.kind() == OllamaException.Kind.UNREACHABLE
+          && target.selection() instanceof MainSelectionEdit.Entry entry) {
+        return Future.failedFuture(new OllamaException(e.kind(), e.url(), e.getMessage() + " ("
+            + entry.ref() + " is set up to use it)"));
+      }
+      return Future.failedFuture(err);
+    }).compose(models -> {
+      if (models.stream().anyMatch(m -> OllamaNames.same(m.name(), target.ollamaName()))) {
+        return Future.succeededFuture();
+      }
+      return Future.failedFuture(new ApiError(404, "invalid_request_error", "model_not_pulled", "model",
+          "Ollama at " + target.ollamaUrl() + " does not have " + target.ollamaName() + "; "
+          + request.origin().pullHint(target.ollamaName())));
+    });
+  }
+
+  private Result write(MainSelectionEdit.Target selection, Request request) {
+    try {
+      ConfigFileWriter.Written<MainSelectionEdit.Outcome> written = ConfigFileWriter.update(file, overrides,
+          text -> {
+            MainSelectionEdit.Outcome o = MainSelectionEdit.apply(text, selection, request.mode(),
+                request.origin().comment);
+            return new ConfigFileWriter.Change<>(o.text(), o, config -> intended(config, o, selection));
+          });
+      MainSelectionEdit.Outcome o = written.value();
+      return new Result(o.ref(), o.mode(), o.changes(), o.entryAdded(), file, written.backup());
+    } catch (ConfigException e) {
+      throw new ApiError(409, "invalid_request_error", "config_invalid", null, e.getMessage()
+          + " — fix llm.yml first (`llm-gateway config check` lists every problem)");
+    } catch (IllegalArgumentException e) {
+      throw new ApiError(409, "invalid_request_error", "config_not_editable", null,
+          "cannot edit " + file + " automatically: " + e.getMessage());
+    } catch (IOException e) {
+      throw new ApiError(500, "server_error", "config_write_failed", null, e.getMessage());
+    }
+  }
+
+  /** The edited file, bound, selects what was asked: guards the file against a wrong splice. */
+  private static boolean intended(GatewayConfig config, MainSelectionEdit.Outcome o,
+      MainSelectionEdit.Target selection) {
+    String key = o.ref().startsWith(LocalModel.REF_PREFIX) ? config.mainLlmLocal() : config.mainLlmCloud();
+    if (!o.ref().equals(key) || config.mainMode() != o.mode()) {
+      return false;
+    }
+    if (selection instanceof MainSelectionEdit.OllamaModel m) {
+      LocalModel entry = config.local(o.ref().substring(LocalModel.REF_PREFIX.length()));
+      return entry != null && entry.ollama() && OllamaNames.same(entry.path(), m.name());
+    }
+    return o.ref().startsWith(LocalModel.REF_PREFIX) || o.ref().startsWith(CloudModel.REF_PREFIX);
+  }
+}

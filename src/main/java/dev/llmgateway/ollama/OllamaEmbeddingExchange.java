@@ -1,0 +1,68 @@
+package dev.llmgateway.ollama;
+
+import dev.llmgateway.config.GatewaySettings;
+import dev.llmgateway.routing.ApiError;
+import dev.llmgateway.routing.Backend;
+import dev.llmgateway.routing.ErrorResponses;
+import dev.llmgateway.routing.RequestBody;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code POST /v1/embeddings} for an Ollama entry: sent to Ollama's {@code /api/embed}, answered in
+ * OpenAI's shape. The request to Ollama is closed when the client goes away.
+ */
+public final class OllamaEmbeddingExchange {
+
+  private static final Logger LOG = LoggerFactory.getLogger(OllamaEmbeddingExchange.class);
+
+  private OllamaEmbeddingExchange() {
+  }
+
+  public static void forward(RoutingContext ctx, HttpClient http, Backend backend, RequestBody body,
+      GatewaySettings settings) {
+    JsonObject request;
+    try {
+      request = body.raw().toJsonObject();
+    } catch (DecodeException e) { // valid JSON, but beyond the JSON library's limits (a huge string)
+      throw ApiError.badRequest("the request body cannot be read for Ollama: " + e.getMessage(), "input");
+    }
+    JsonObject ollamaBody = OllamaEmbeddings.request(request, backend.upstreamModel());
+    boolean base64 = OllamaEmbeddings.base64(request);
+    OllamaClient ollama = new OllamaClient(http, backend.baseUrl(), settings.connectTimeoutMs(),
+        settings.requestTimeoutMs());
+    OllamaCall<JsonObject> call = ollama.embed(ollamaBody);
+    ctx.addEndHandler(ar -> {
+      if (ar.failed()) {
+        call.cancel("the client went away");
+      }
+    });
+    call.result().onComplete(ar -> {
+      if (ctx.response().closed()) {
+        return;
+      }
+      if (ar.succeeded()) {
+        ctx.json(OllamaEmbeddings.response(ar.result(), backend.upstreamModel(), base64));
+        return;
+      }
+      ApiError error = explain(ar.cause(), backend);
+      LOG.warn("POST /v1/embeddings -> {} {}: {}", backend.ref(), error.status(), error.getMessage());
+      ErrorResponses.send(ctx.response(), error);
+    });
+  }
+
+  private static ApiError explain(Throwable cause, Backend backend) {
+    if (cause instanceof OllamaException e && e.kind() == OllamaException.Kind.NOT_FOUND) {
+      String name = backend.upstreamModel();
+      return ApiError.modelNotFound("Ollama at " + backend.baseUrl() + " does not have " + name
+          + " (model " + backend.id() + "); pull it: `llm-gateway ollama pull " + name
+          + "` or POST /admin/ollama/pulls");
+    }
+    return cause instanceof OllamaException e ? e.toApiError()
+        : ApiError.badGateway("backend_error", "embedding with " + backend.id() + " failed: " + cause.getMessage());
+  }
+}

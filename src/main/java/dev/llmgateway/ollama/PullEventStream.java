@@ -1,0 +1,134 @@
+package dev.llmgateway.ollama;
+
+import dev.llmgateway.routing.ErrorResponses;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * {@code GET /admin/ollama/pulls/{id}/events}: one SSE client following one pull. It has its own
+ * event-bus consumer on {@code llm.ollama.pull.<id>}, registered before the current state is asked
+ * for (so nothing falls between the two) and unregistered when the client goes or the pull ends.
+ * Events are ordered by the pull's {@code seq}: anything not newer than what was written is dropped.
+ * When the client reads slower than the pull progresses, only the newest progress waits for the
+ * write queue to drain; the end (done or error) is always written.
+ */
+final class PullEventStream {
+
+  private final Vertx vertx;
+  private final RoutingContext ctx;
+  private final HttpServerResponse response;
+  private final String id;
+  private final long heartbeatMs;
+
+  private MessageConsumer<JsonObject> consumer;
+  private long heartbeat = -1;
+  private boolean open;
+  private boolean closed;
+  private long written = -1;
+  private JsonObject pending;
+
+  PullEventStream(Vertx vertx, RoutingContext ctx, String id, long heartbeatMs) {
+    this.vertx = vertx;
+    this.ctx = ctx;
+    this.response = ctx.response();
+    this.id = id;
+    this.heartbeatMs = heartbeatMs;
+  }
+
+  void open() {
+    // Through the routing context: setting the response's own close handler would unhook the
+    // request log and everything else that waits for this request to end.
+    ctx.addEndHandler(ar -> close());
+    consumer = vertx.eventBus().consumer(OllamaAddresses.pull(id), msg -> offer(msg.body()));
+    consumer.completion()
+        .compose(v -> vertx.eventBus().<JsonObject>request(OllamaAddresses.PULLS_GET, new JsonObject().put("id", id)))
+        .onComplete(ar -> {
+          if (closed) {
+            return;
+          }
+          if (ar.failed()) {
+            close();
+            ErrorResponses.send(response, BusErrors.toApiError(ar.cause()));
+            return;
+          }
+          response.setChunked(true)
+              .putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream; charset=utf-8")
+              .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
+              .putHeader("X-Accel-Buffering", "no");
+          open = true;
+          // The latest state first: the snapshot, or an event that overtook it.
+          JsonObject first = newer(ar.result().body(), pending);
+          pending = null;
+          offer(first);
+          if (!closed) {
+            heartbeat = vertx.setPeriodic(heartbeatMs, t -> {
+              if (!response.writeQueueFull()) {
+                response.write(": keep-alive\n\n");
+              }
+            });
+          }
+        });
+  }
+
+  private void offer(JsonObject event) {
+    if (closed || seq(event) <= written) {
+      return;
+    }
+    boolean last = !"running".equals(event.getString("state"));
+    if (!open || !last && response.writeQueueFull()) {
+      pending = newer(pending, event); // coalesce: only the newest progress waits
+      if (open) {
+        response.drainHandler(v -> flush());
+      }
+      return;
+    }
+    write(event, last);
+  }
+
+  private void flush() {
+    JsonObject next = pending;
+    pending = null;
+    if (next != null) {
+      offer(next);
+    }
+  }
+
+  private void write(JsonObject event, boolean last) {
+    written = seq(event);
+    if (pending != null && seq(pending) <= written) {
+      pending = null;
+    }
+    response.write("event: " + event.getString("event") + "\ndata: " + event.encode() + "\n\n");
+    if (last) {
+      close();
+      response.end();
+    }
+  }
+
+  private void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    consumer.unregister();
+    if (heartbeat >= 0) {
+      vertx.cancelTimer(heartbeat);
+    }
+  }
+
+  private static JsonObject newer(JsonObject a, JsonObject b) {
+    if (a == null) {
+      return b;
+    }
+    return b == null || seq(a) >= seq(b) ? a : b;
+  }
+
+  private static long seq(JsonObject event) {
+    Long seq = event.getLong("seq");
+    return seq == null ? 0 : seq;
+  }
+}

@@ -1,0 +1,138 @@
+package dev.llmgateway.ollama;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.llmgateway.testing.FakeBackend;
+import dev.llmgateway.testing.FakeOllama;
+import io.vertx.core.Context;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.net.ServerSocket;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The Ollama client against a fake Ollama that behaves like the real one on the wire. */
+@ExtendWith(VertxExtension.class)
+class OllamaClientTest {
+
+  private FakeOllama ollama;
+  private HttpClient http;
+  private OllamaClient client;
+  private Context context;
+
+  @BeforeEach
+  void start(Vertx vertx) throws Exception {
+    ollama = new FakeOllama(vertx, "qwen2.5:7b");
+    ollama.start().await(5, TimeUnit.SECONDS);
+    http = vertx.createHttpClient();
+    client = new OllamaClient(http, "http://127.0.0.1:" + ollama.port(), 2000, 5000);
+    context = vertx.getOrCreateContext();
+  }
+
+  /** Calls are used from one context, as the verticle does. */
+  private <T> T onContext(Supplier<T> action) throws Exception {
+    Promise<T> result = Promise.promise();
+    context.runOnContext(v -> result.complete(action.get()));
+    return result.future().await(5, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void readsPullLinesWholeThoughEveryWriteSplitsOneInTheMiddle() throws Exception {
+    List<JsonObject> lines = new CopyOnWriteArrayList<>();
+    OllamaCall<Void> call = onContext(() -> client.pull("qwen2.5:0.5b", lines::add));
+    call.result().await(10, TimeUnit.SECONDS);
+    assertEquals("pulling manifest", lines.get(0).getString("status"));
+    assertEquals("success", lines.get(lines.size() - 1).getString("status"));
+    assertEquals(13, lines.size(), lines.toString());
+    assertFalse(lines.get(1).containsKey("completed"), "completed is absent while it is 0");
+    PullProgress progress = new PullProgress();
+    lines.forEach(progress::update);
+    assertEquals(100.0, progress.percent());
+    assertEquals(397_807_936L + 68 + 1_482, progress.toJson().getLong("total_bytes"));
+    assertTrue(ollama.models().contains("qwen2.5:0.5b"));
+  }
+
+  @Test
+  void failsAPullWhoseStreamSaysErrorThoughTheStatusWas200() throws Exception {
+    OllamaCall<Void> call = onContext(() -> client.pull("no-such-model:1b", line -> { }));
+    OllamaException e = assertThrows(OllamaException.class, () -> call.result().await(10, TimeUnit.SECONDS));
+    assertEquals(OllamaException.Kind.NOT_FOUND, e.kind());
+    assertTrue(e.getMessage().contains("pull model manifest: file does not exist"), e.getMessage());
+    assertTrue(e.getMessage().contains("no-such-model:1b"), e.getMessage());
+  }
+
+  @Test
+  void failsAPullThatEndsWithoutSuccess() throws Exception {
+    ollama.mode(FakeBackend.Mode.DIE_MID_STREAM);
+    OllamaCall<Void> call = onContext(() -> client.pull("qwen2.5:0.5b", line -> { }));
+    OllamaException e = assertThrows(OllamaException.class, () -> call.result().await(10, TimeUnit.SECONDS));
+    assertEquals(OllamaException.Kind.FAILED, e.kind());
+    assertTrue(e.getMessage().contains("ended before Ollama"), e.getMessage());
+  }
+
+  @Test
+  void cancellingAPullClosesTheRequestToOllama() throws Exception {
+    ollama.holdPulls(Promise.<Void>promise().future()); // never released
+    List<JsonObject> lines = new CopyOnWriteArrayList<>();
+    OllamaCall<Void> call = onContext(() -> client.pull("qwen2.5:0.5b", lines::add));
+    dev.llmgateway.testing.Await.until(() -> lines.size() >= 3);
+    onContext(() -> {
+      call.cancel("test cancelled it");
+      return null;
+    });
+    ollama.upstreamClosed().await(5, TimeUnit.SECONDS);
+    OllamaException e = assertThrows(OllamaException.class, () -> call.result().await(5, TimeUnit.SECONDS));
+    assertEquals(OllamaException.Kind.CANCELLED, e.kind());
+  }
+
+  @Test
+  void saysWhereOllamaIsNotReachableAndHowToStartIt() throws Exception {
+    int closed;
+    try (ServerSocket s = new ServerSocket(0)) {
+      closed = s.getLocalPort();
+    }
+    OllamaClient nowhere = new OllamaClient(http, "http://127.0.0.1:" + closed, 2000, 5000);
+    OllamaException e = assertThrows(OllamaException.class, () -> nowhere.models().await(5, TimeUnit.SECONDS));
+    assertEquals(OllamaException.Kind.UNREACHABLE, e.kind());
+    assertEquals("Ollama is not reachable at http://127.0.0.1:" + closed + " — start it with `ollama serve`",
+        e.getMessage());
+    assertEquals(502, e.toApiError().status());
+  }
+
+  @Test
+  void listsDeletesAndEmbeds() throws Exception {
+    List<OllamaModel> models = client.models().await(5, TimeUnit.SECONDS);
+    assertEquals(1, models.size());
+    assertEquals("qwen2.5:7b", models.get(0).name());
+    assertTrue(models.get(0).size() > 0);
+    assertEquals("2025-01-15T10:00:00.123456789+01:00", models.get(0).modifiedAt());
+
+    OllamaCall<JsonObject> embed = onContext(() -> client.embed(new JsonObject().put("model", "qwen2.5:7b")
+        .put("input", new JsonArray().add("a").add("b"))));
+    assertEquals(2, embed.result().await(5, TimeUnit.SECONDS).getJsonArray("embeddings").size());
+
+    client.delete("qwen2.5:7b").await(5, TimeUnit.SECONDS);
+    OllamaException gone = assertThrows(OllamaException.class,
+        () -> client.delete("qwen2.5:7b").await(5, TimeUnit.SECONDS));
+    assertEquals(OllamaException.Kind.NOT_FOUND, gone.kind());
+    assertTrue(gone.getMessage().contains("model 'qwen2.5:7b' not found"), gone.getMessage());
+
+    OllamaCall<JsonObject> missing = onContext(() -> client.embed(new JsonObject().put("model", "qwen2.5:7b")
+        .put("input", "x")));
+    OllamaException e = assertThrows(OllamaException.class, () -> missing.result().await(5, TimeUnit.SECONDS));
+    assertEquals(OllamaException.Kind.NOT_FOUND, e.kind());
+    assertTrue(client.models().await(5, TimeUnit.SECONDS).isEmpty());
+  }
+}

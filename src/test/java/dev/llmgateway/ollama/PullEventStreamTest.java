@@ -1,0 +1,154 @@
+package dev.llmgateway.ollama;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.llmgateway.testing.Await;
+import dev.llmgateway.testing.Sse;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.junit5.VertxExtension;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * One SSE client of a pull, with the Ollama verticle replaced by the test: events are published on
+ * the pull's address directly. Small socket buffers make a client that stops reading fill the
+ * server's write queue quickly.
+ */
+@ExtendWith(VertxExtension.class)
+class PullEventStreamTest {
+
+  private static final String ID = "abc123";
+  private static final String ADDRESS = OllamaAddresses.pull(ID);
+
+  private Vertx vertx;
+  private HttpClient client;
+  private int port;
+
+  @BeforeEach
+  void start(Vertx vertx) throws Exception {
+    this.vertx = vertx;
+    vertx.eventBus().<JsonObject>consumer(OllamaAddresses.PULLS_GET, msg -> msg.reply(event(1, "running", 0)));
+    Router router = Router.router(vertx);
+    router.get("/events").handler(ctx -> new PullEventStream(vertx, ctx, ID, 60_000).open());
+    HttpServer server = vertx.createHttpServer(new HttpServerOptions().setSendBufferSize(4096))
+        .requestHandler(router).listen(0, "127.0.0.1").await(5, TimeUnit.SECONDS);
+    port = server.actualPort();
+    client = vertx.createHttpClient(new HttpClientOptions().setReceiveBufferSize(4096));
+  }
+
+  private static JsonObject event(long seq, String state, double percent) {
+    return new JsonObject().put("id", ID).put("seq", seq).put("state", state)
+        .put("event", "running".equals(state) ? "progress" : "done").put("percent", percent)
+        .put("status", "pulling 2bada8a74506").put("padding", "x".repeat(200));
+  }
+
+  /** Publishes the way the verticle does: from its own context, in order. */
+  private void publish(List<JsonObject> events) throws Exception {
+    Promise<Void> done = Promise.promise();
+    vertx.getOrCreateContext().runOnContext(v -> {
+      events.forEach(e -> vertx.eventBus().publish(ADDRESS, e));
+      done.complete();
+    });
+    done.future().await(10, TimeUnit.SECONDS);
+  }
+
+  private HttpClientResponse open(StringBuilder received) throws Exception {
+    return client.request(HttpMethod.GET, port, "127.0.0.1", "/events")
+        .compose(req -> req.send().map(resp -> {
+          resp.handler(b -> {
+            synchronized (received) {
+              received.append(b.toString());
+            }
+          });
+          return resp;
+        })).await(5, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void coalescesProgressForAClientThatReadsSlowerThanThePullProgresses() throws Exception {
+    StringBuilder received = new StringBuilder();
+    HttpClientResponse response = open(received);
+    Await.until(() -> text(received).contains("\"seq\":1"));
+    response.pause();
+
+    int published = 20_000;
+    List<JsonObject> events = new ArrayList<>();
+    for (int seq = 2; seq <= published; seq++) {
+      events.add(event(seq, "running", seq * 100.0 / published));
+    }
+    events.add(event(published + 1, "done", 100.0));
+    publish(events);
+    response.resume();
+    response.end().await(10, TimeUnit.SECONDS);
+
+    List<Sse> seen = new ArrayList<>();
+    for (String e : text(received).split("\n\n")) {
+      if (!e.isBlank()) {
+        seen.add(Sse.parse(e));
+      }
+    }
+    assertTrue(seen.size() < published / 2, "progress was coalesced, not queued: " + seen.size() + " events");
+    long last = 0;
+    for (Sse e : seen) {
+      long seq = e.data().getLong("seq");
+      assertTrue(seq > last, "in order, no repeats");
+      last = seq;
+    }
+    Sse end = seen.get(seen.size() - 1);
+    assertEquals("done", end.name());
+    assertEquals(published + 1, end.data().getLong("seq"));
+    assertNoConsumer();
+  }
+
+  @Test
+  void unregistersItsConsumerWhenTheClientGoesAway() throws Exception {
+    StringBuilder received = new StringBuilder();
+    HttpClientResponse response = open(received);
+    Await.until(() -> text(received).contains("event: progress"));
+    response.request().connection().close();
+    Await.until(() -> {
+      try {
+        assertNoConsumer();
+        return true;
+      } catch (AssertionError | Exception stillThere) {
+        return false;
+      }
+    });
+  }
+
+  private static String text(StringBuilder received) {
+    synchronized (received) {
+      return received.toString();
+    }
+  }
+
+  /** A request to the pull's address finds nobody once the stream has let go. */
+  private void assertNoConsumer() throws Exception {
+    Promise<Object> answer = Promise.promise();
+    vertx.getOrCreateContext().runOnContext(v -> vertx.eventBus().request(ADDRESS, new JsonObject(),
+            new DeliveryOptions().setSendTimeout(500))
+        .onComplete(ar -> answer.handle(ar.map(m -> (Object) m))));
+    ReplyException e = assertInstanceOf(ReplyException.class,
+        assertThrows(Exception.class, () -> answer.future().await(5, TimeUnit.SECONDS)));
+    assertEquals(ReplyFailure.NO_HANDLERS, e.failureType());
+  }
+}
