@@ -2,6 +2,7 @@ package dev.llmgateway;
 
 import dev.llmgateway.config.ConfigVerticle;
 import dev.llmgateway.config.Overrides;
+import dev.llmgateway.admin.AdminAccess;
 import dev.llmgateway.metrics.GatewayMetrics;
 import dev.llmgateway.process.ProcessVerticle;
 import dev.llmgateway.routing.ConcurrencyLimiter;
@@ -17,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Starts the gateway's verticles on a Vert.x instance: config first (it must have a valid config),
@@ -46,12 +49,18 @@ public final class Gateway {
     }
   }
 
+  private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+
+  private final Vertx vertx;
   private final String host;
   private final int port;
+  private final List<String> deployments;
 
-  private Gateway(String host, int port) {
+  private Gateway(Vertx vertx, String host, int port, List<String> deployments) {
+    this.vertx = vertx;
     this.host = host;
     this.port = port;
+    this.deployments = List.copyOf(deployments);
   }
 
   /** The address the router listens on. */
@@ -71,14 +80,46 @@ public final class Gateway {
     ConfigVerticle config = new ConfigVerticle(options.configFile(), options.overrides(),
         options.scanPeriodMs(), env, metrics);
     List<RouterVerticle> routers = new CopyOnWriteArrayList<>();
+    List<String> ids = new CopyOnWriteArrayList<>();
     return vertx.deployVerticle(config)
-        .compose(id -> vertx.deployVerticle(new ProcessVerticle(options.env(), metrics)))
-        .compose(id -> vertx.deployVerticle(new OllamaVerticle(options.overrides())))
-        .compose(id -> vertx.deployVerticle(() -> {
-          RouterVerticle router = new RouterVerticle(env, limiter, metrics);
-          routers.add(router);
-          return router;
-        }, new DeploymentOptions().setInstances(Math.max(1, options.routerInstances()))))
-        .map(id -> new Gateway(routers.get(0).listenHost(), routers.get(0).actualPort()));
+        .compose(id -> {
+          ids.add(id);
+          return vertx.deployVerticle(new ProcessVerticle(options.env(), metrics));
+        })
+        .compose(id -> {
+          ids.add(id);
+          return vertx.deployVerticle(new OllamaVerticle(options.overrides(), metrics));
+        })
+        .compose(id -> {
+          ids.add(id);
+          return vertx.deployVerticle(() -> {
+            RouterVerticle router = new RouterVerticle(env, limiter, metrics);
+            routers.add(router);
+            return router;
+          }, new DeploymentOptions().setInstances(Math.max(1, options.routerInstances())));
+        })
+        .map(id -> {
+          ids.add(id);
+          RouterVerticle first = routers.get(0);
+          if (!AdminAccess.isLoopback(first.listenHost()) && !first.hasAdminToken()) {
+            LOG.warn("admin endpoints are off: the gateway listens on {} without an admin token; set "
+                + "gateway.admin_token or LLM_GATEWAY_ADMIN_TOKEN to use them", first.listenHost());
+          }
+          return new Gateway(vertx, first.listenHost(), first.actualPort(), ids);
+        });
+  }
+
+  /**
+   * Stops in order: the routers first (no new requests; those in flight may finish within the
+   * shutdown grace), then the children, then the rest. Vert.x alone would undeploy all at once.
+   */
+  public Future<Void> stop() {
+    Future<Void> chain = Future.succeededFuture();
+    for (int i = deployments.size() - 1; i >= 0; i--) {
+      String id = deployments.get(i);
+      chain = chain.eventually(() -> vertx.deploymentIDs().contains(id) ? vertx.undeploy(id)
+          : Future.succeededFuture());
+    }
+    return chain;
   }
 }

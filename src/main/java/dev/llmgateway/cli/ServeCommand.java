@@ -73,7 +73,17 @@ final class ServeCommand implements Callable<Integer> {
       closeQuietly(vertx);
       return explain(failure, err);
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> closeQuietly(vertx), "llm-gateway-shutdown"));
+    Gateway running = gateway;
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      // SIGTERM or Ctrl-C: stop accepting, let requests in flight finish, stop the children, exit 0.
+      try {
+        running.stop().await(5, TimeUnit.MINUTES);
+      } catch (Exception e) {
+        // closing anyway
+      }
+      closeQuietly(vertx);
+      Runtime.getRuntime().halt(Main.OK);
+    }, "llm-gateway-shutdown"));
     out.printf("llm-gateway listening on http://%s:%d (config %s)%n",
         gateway.host(), gateway.port(), config.path());
     out.flush();

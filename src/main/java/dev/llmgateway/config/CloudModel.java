@@ -17,7 +17,8 @@ public record CloudModel(
     List<String> capabilities,
     String description,
     boolean available,
-    Integer maxConcurrent) {
+    Integer maxConcurrent,
+    Integer requestTimeoutSeconds) {
 
   public static final String REF_PREFIX = "cloud_models/";
 

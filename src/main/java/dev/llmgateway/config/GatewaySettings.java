@@ -15,18 +15,27 @@ public record GatewaySettings(
     long requestTimeoutMs,
     SupervisionSettings supervision,
     ConcurrencySettings concurrency,
-    boolean requestLog) {
+    boolean requestLog,
+    java.util.List<String> apiKeys,
+    java.util.List<String> corsOrigins,
+    long shutdownGraceMs) {
+
+  public GatewaySettings {
+    apiKeys = java.util.List.copyOf(apiKeys);
+    corsOrigins = java.util.List.copyOf(corsOrigins);
+  }
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
   public static final long DEFAULT_MAX_BODY_BYTES = 32L * 1024 * 1024;
   public static final long DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
   public static final long DEFAULT_REQUEST_TIMEOUT_MS = 600_000;
+  public static final long DEFAULT_SHUTDOWN_GRACE_MS = 30_000;
 
   @Override
   public String toString() {
     return "GatewaySettings[host=" + host + ", port=" + port + ", adminToken="
-        + (adminToken == null ? "none" : "***") + ", llamaServerCommand=" + llamaServerCommand
-        + ", ollamaUrl=" + ollamaUrl + "]";
+        + (adminToken == null ? "none" : "***") + ", apiKeys=" + apiKeys.size() + " (hidden)"
+        + ", llamaServerCommand=" + llamaServerCommand + ", ollamaUrl=" + ollamaUrl + "]";
   }
 }

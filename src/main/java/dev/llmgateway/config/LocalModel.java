@@ -23,7 +23,8 @@ public record LocalModel(
     List<String> supportedMedia,
     Integer ttlSeconds,
     Integer startupTimeoutSeconds,
-    Integer maxConcurrent) {
+    Integer maxConcurrent,
+    Integer requestTimeoutSeconds) {
 
   public static final String REF_PREFIX = "local_models/";
 

@@ -90,7 +90,8 @@ final class ModelEntriesBinder {
           in.strings(e, "supported_media", where),
           in.integer(e, "ttl", where, 0, Integer.MAX_VALUE),
           in.integer(e, "startup_timeout", where, 1, 86_400),
-          in.integer(e, "max_concurrent", where, 1, 100_000));
+          in.integer(e, "max_concurrent", where, 1, 100_000),
+          in.integer(e, "request_timeout", where, 1, 86_400));
       if (id != null && path != null && port != null) {
         out.add(model);
       }
@@ -125,7 +126,8 @@ final class ModelEntriesBinder {
           port == null ? LITELLM_DEFAULT_PORT : port, in.string(e, "api_key_name", where),
           in.string(e, "api_key", where), in.strings(e, "capabilities", where),
           in.string(e, "description", where), available == null || available,
-          in.integer(e, "max_concurrent", where, 1, 100_000));
+          in.integer(e, "max_concurrent", where, 1, 100_000),
+          in.integer(e, "request_timeout", where, 1, 86_400));
       if (id != null && path != null && (port != null || !e.containsKey("port"))) {
         out.add(model);
       }

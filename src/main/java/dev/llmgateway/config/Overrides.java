@@ -12,7 +12,8 @@ public record Overrides(
     Setting adminToken,
     Setting llamaServerCommand,
     Setting ollamaUrl,
-    Setting modelPath) {
+    Setting modelPath,
+    Setting apiKeys) {
 
   /** A value and the flag or environment variable it came from. */
   public record Setting(String value, String source) {
@@ -22,7 +23,7 @@ public record Overrides(
     }
   }
 
-  public static final Overrides NONE = new Overrides(null, null, null, null, null, null);
+  public static final Overrides NONE = new Overrides(null, null, null, null, null, null, null);
 
   /** Flags first, then the environment variables of DESIGN.md. Null flags mean "not given". */
   public static Overrides of(String hostFlag, Integer portFlag, String llamaServerFlag,
@@ -33,7 +34,8 @@ public record Overrides(
         pick(null, null, env, "LLM_GATEWAY_ADMIN_TOKEN"),
         pick(llamaServerFlag, "--llama-server", env, "LLAMA_SERVER"),
         pick(ollamaUrlFlag, "--ollama-url", env, "OLLAMA_HOST"),
-        pick(modelPathFlag, "--model-path", Map.of(), null));
+        pick(modelPathFlag, "--model-path", Map.of(), null),
+        pick(null, null, env, "LLM_GATEWAY_API_KEYS"));
   }
 
   private static Setting pick(String flag, String flagName, Map<String, String> env, String envName) {
@@ -50,6 +52,6 @@ public record Overrides(
   @Override
   public String toString() {
     return "Overrides[host=" + host + ", port=" + port + ", adminToken="
-        + (adminToken == null ? "none" : "***") + "]";
+        + (adminToken == null ? "none" : "***") + ", apiKeys=" + (apiKeys == null ? "none" : "***") + "]";
   }
 }

@@ -19,7 +19,7 @@ public final class SecretRedactor {
   public static final String MASK = "***";
 
   private static final Pattern SECRET_KEY = Pattern.compile(
-      "(?i)(.*_)?(api_?key|token|secret|password|passwd|credentials?|auth(orization)?)");
+      "(?i)(.*_)?(api_?keys?|token|secret|password|passwd|credentials?|auth(orization)?)");
 
   private final Set<String> secrets;
 
@@ -37,6 +37,7 @@ public final class SecretRedactor {
       }
     }
     addIfSet(found, config.gateway().adminToken());
+    config.gateway().apiKeys().forEach(k -> addIfSet(found, k));
     return new SecretRedactor(found);
   }
 

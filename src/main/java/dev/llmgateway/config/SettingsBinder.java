@@ -126,7 +126,28 @@ final class SettingsBinder {
         request == null ? GatewaySettings.DEFAULT_REQUEST_TIMEOUT_MS : request * 1000,
         supervision,
         concurrency,
-        !Boolean.FALSE.equals(in.bool(b, "request_log", "gateway")));
+        !Boolean.FALSE.equals(in.bool(b, "request_log", "gateway")),
+        apiKeys(b, ov),
+        in.strings(b, "cors_origins", "gateway"),
+        grace(b));
+  }
+
+  /** Client keys for /v1: {@code gateway.api_keys} plus {@code LLM_GATEWAY_API_KEYS} (comma-separated). */
+  private java.util.List<String> apiKeys(Map<String, Object> b, Overrides ov) {
+    java.util.List<String> keys = new java.util.ArrayList<>(in.strings(b, "api_keys", "gateway"));
+    if (ov.apiKeys() != null) {
+      for (String k : ov.apiKeys().value().split(",")) {
+        if (!k.isBlank()) {
+          keys.add(k.trim());
+        }
+      }
+    }
+    return keys;
+  }
+
+  private long grace(Map<String, Object> b) {
+    Long seconds = in.longValue(b, "shutdown_grace_seconds", "gateway", 0, 3600);
+    return seconds == null ? GatewaySettings.DEFAULT_SHUTDOWN_GRACE_MS : seconds * 1000;
   }
 
   /** Top-level {@code llm_max_concurrent_*} (as existing files name them) and the queue bounds. */

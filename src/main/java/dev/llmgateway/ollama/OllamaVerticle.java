@@ -1,5 +1,6 @@
 package dev.llmgateway.ollama;
 
+import dev.llmgateway.metrics.GatewayMetrics;
 import dev.llmgateway.config.ConfigJson;
 import dev.llmgateway.config.ConfigVerticle;
 import dev.llmgateway.config.GatewayConfig;
@@ -42,20 +43,22 @@ public final class OllamaVerticle extends VerticleBase {
   private static final long APPLY_WAIT_MS = 5_000;
 
   private final Overrides overrides;
+  private final GatewayMetrics metrics;
   private final ConfigWaiters waiters = new ConfigWaiters();
   private HttpClient http;
   private PullJobs jobs;
   private GatewayConfig config;
 
-  public OllamaVerticle(Overrides overrides) {
+  public OllamaVerticle(Overrides overrides, GatewayMetrics metrics) {
     this.overrides = overrides;
+    this.metrics = metrics;
   }
 
   @Override
   public Future<?> start() {
     http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setKeepAliveTimeout(3)
         .setTcpNoDelay(true), new PoolOptions().setHttp1MaxSize(32));
-    jobs = new PullJobs(vertx, RETENTION_MS);
+    jobs = new PullJobs(vertx, RETENTION_MS, metrics);
     EventBus bus = vertx.eventBus();
     return bus.<JsonObject>request(ConfigVerticle.CURRENT, null).map(reply -> {
       config = ConfigJson.fromJson(reply.body().getJsonObject("config"));

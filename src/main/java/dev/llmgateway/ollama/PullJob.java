@@ -72,6 +72,10 @@ final class PullJob {
     joined++;
   }
 
+  long completedBytes() {
+    return progress.completedBytes();
+  }
+
   /** A progress line from Ollama. */
   void progress(JsonObject line) {
     progress.update(line);

@@ -1,5 +1,6 @@
 package dev.llmgateway.ollama;
 
+import dev.llmgateway.metrics.GatewayMetrics;
 import dev.llmgateway.config.OllamaNames;
 import io.vertx.core.Vertx;
 import java.security.SecureRandom;
@@ -27,11 +28,13 @@ final class PullJobs {
 
   private final Vertx vertx;
   private final long retentionMs;
+  private final GatewayMetrics metrics;
   private final Map<String, PullJob> jobs = new LinkedHashMap<>();
 
-  PullJobs(Vertx vertx, long retentionMs) {
+  PullJobs(Vertx vertx, long retentionMs, GatewayMetrics metrics) {
     this.vertx = vertx;
     this.retentionMs = retentionMs;
+    this.metrics = metrics;
   }
 
   Started startOrJoin(String model, OllamaClient client) {
@@ -43,8 +46,14 @@ final class PullJobs {
     }
     PullJob job = new PullJob(newId(), model);
     jobs.put(job.id(), job);
+    long[] counted = {0};
     job.call(client.pull(model, line -> {
       job.progress(line);
+      long now = job.completedBytes();
+      if (now > counted[0]) { // the bytes Ollama reports as newly downloaded
+        metrics.pullBytes(model, now - counted[0]);
+        counted[0] = now;
+      }
       publish(job);
     }));
     job.call().result().onComplete(ar -> {

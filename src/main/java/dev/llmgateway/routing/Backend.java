@@ -3,7 +3,7 @@ package dev.llmgateway.routing;
 /**
  * Where a resolved model is served and how to address it: {@code upstreamModel} replaces the client's
  * {@code model}; {@code apiKey} (cloud only) is a secret and never printed; {@code maxConcurrent} is
- * how many requests it takes at once.
+ * how many requests it takes at once; {@code timeoutMs} the longest silence allowed from it.
  */
 public record Backend(
     String ref,
@@ -14,7 +14,8 @@ public record Backend(
     String upstreamModel,
     String apiKeyName,
     String apiKey,
-    int maxConcurrent) {
+    int maxConcurrent,
+    long timeoutMs) {
 
   /** What serves the model. */
   public enum Kind {

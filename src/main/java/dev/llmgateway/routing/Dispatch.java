@@ -118,7 +118,7 @@ final class Dispatch {
     }
     exchange = new ProxyExchange(ctx, services.client(), backend, endpoint,
         body.withModel(backend.upstreamModel()), services.keys().authorization(backend),
-        g.connectTimeoutMs(), g.requestTimeoutMs(), routeHeaders(backend, route), record,
+        g.connectTimeoutMs(), backend.timeoutMs(), routeHeaders(backend, route), record,
         kind -> retry(backend, route, kind));
     exchange.run();
   }

@@ -114,14 +114,20 @@ public final class ModelCatalog {
     Backend.Kind kind = m.ollama() ? Backend.Kind.OLLAMA : Backend.Kind.LLAMA_CPP;
     // llama-server serves one model and echoes the request's model: send our id, not "main".
     String upstream = m.ollama() ? m.path() : m.id();
-    return new Backend(m.ref(), m.id(), kind, m.host(), m.port(), upstream, null, null, limit(m));
+    return new Backend(m.ref(), m.id(), kind, m.host(), m.port(), upstream, null, null, limit(m),
+        timeout(m.requestTimeoutSeconds()));
   }
 
   private Backend backend(CloudModel m) {
     int limit = m.maxConcurrent() != null ? m.maxConcurrent()
         : config.gateway().concurrency().maxConcurrentCloud();
     return new Backend(m.ref(), m.id(), Backend.Kind.CLOUD, m.host(), m.port(), m.path(),
-        m.apiKeyName(), m.apiKey(), limit);
+        m.apiKeyName(), m.apiKey(), limit, timeout(m.requestTimeoutSeconds()));
+  }
+
+  /** An entry's request_timeout, else the gateway's request_timeout_seconds. */
+  private long timeout(Integer seconds) {
+    return seconds != null ? seconds * 1000L : config.gateway().requestTimeoutMs();
   }
 
   /**

@@ -18,7 +18,12 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.handler.CorsHandler;
 import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -76,9 +81,12 @@ public final class RouterVerticle extends VerticleBase {
     }).onSuccess(s -> server = s);
   }
 
+  /** Stops accepting, lets requests in flight finish (up to the shutdown grace), then closes. */
   @Override
   public Future<?> stop() {
-    Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
+    long grace = catalog == null ? 0 : catalog.config().gateway().shutdownGraceMs();
+    Future<Void> closed = server == null ? Future.succeededFuture()
+        : server.shutdown(grace, TimeUnit.MILLISECONDS);
     return closed.eventually(() -> client.close());
   }
 
@@ -95,6 +103,10 @@ public final class RouterVerticle extends VerticleBase {
     return listenHost;
   }
 
+  public boolean hasAdminToken() {
+    return catalog.config().gateway().adminToken() != null;
+  }
+
   /** The port this instance listens on (the real one when the config says 0). */
   public int actualPort() {
     return server.actualPort();
@@ -108,6 +120,14 @@ public final class RouterVerticle extends VerticleBase {
   private Router router(String listenHost) {
     Router router = Router.router(vertx);
     router.route().handler(new RequestLog(metrics, () -> catalog.config().gateway().requestLog()));
+    List<String> origins = catalog.config().gateway().corsOrigins();
+    if (!origins.isEmpty()) { // off by default: browsers get no cross-origin access unless allowed
+      router.route().handler(CorsHandler.create().addOrigins(origins)
+          .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT, HttpMethod.DELETE))
+          .allowedHeaders(Set.of("Authorization", "Content-Type", "X-Request-Id", "X-LLM-Route"))
+          .exposedHeaders(Set.of("X-Request-Id", "X-LLM-Route", "X-LLM-Model", "Retry-After")));
+    }
+    router.route("/v1/*").handler(new ClientKeys(() -> catalog.config().gateway().apiKeys()));
     ProxyHandler proxy = new ProxyHandler(
         new Dispatch.Services(client, gate, limiter, metrics, new BackendKeys(env)), () -> catalog);
     ModelsHandler models = new ModelsHandler(() -> catalog, () -> createdEpoch);

@@ -349,7 +349,7 @@ class ProcessSupervisionTest {
         "-cp", classpath, "dev.llmgateway.cli.Main", "serve", "--config", dir.resolve("llm.yml").toString(),
         "--port", "0").redirectErrorStream(true).redirectOutput(dir.resolve("first.log").toFile()).start();
     try {
-      Await.until(() -> Await.quietly(() -> spawns("main-model").size()) == Integer.valueOf(1));
+      Await.until(() -> Integer.valueOf(1).equals(Await.quietly(() -> spawns("main-model").size())));
       long orphan = Long.parseLong(spawns("main-model").get(0).split(" ")[0]);
       first.destroyForcibly().waitFor(10, TimeUnit.SECONDS); // kill -9: no shutdown hook runs
       assertTrue(ProcessHandle.of(orphan).map(ProcessHandle::isAlive).orElse(false), "the child outlived it");

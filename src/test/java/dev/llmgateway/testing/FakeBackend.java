@@ -51,6 +51,7 @@ public abstract class FakeBackend {
   private volatile Mode mode = Mode.NORMAL;
   private volatile long chunkDelayMs = 5;
   private volatile java.util.function.Consumer<Recorded> onRequest = r -> { };
+  private final java.util.concurrent.atomic.AtomicInteger openConnections = new java.util.concurrent.atomic.AtomicInteger();
 
   protected FakeBackend(Vertx vertx) {
     this.vertx = vertx;
@@ -72,7 +73,10 @@ public abstract class FakeBackend {
       ctx.next();
     });
     routes(router);
-    return vertx.createHttpServer().requestHandler(router).listen(port, host)
+    return vertx.createHttpServer().connectionHandler(conn -> {
+      openConnections.incrementAndGet();
+      conn.closeHandler(v -> openConnections.decrementAndGet());
+    }).requestHandler(router).listen(port, host)
         .map(s -> {
           server = s;
           return this;
@@ -87,6 +91,11 @@ public abstract class FakeBackend {
 
   public Future<Void> close() {
     return server == null ? Future.succeededFuture() : server.close();
+  }
+
+  /** Connections the gateway (or anyone) has open to this backend now. */
+  public int openConnections() {
+    return openConnections.get();
   }
 
   public List<Recorded> requests() {
@@ -143,8 +152,8 @@ public abstract class FakeBackend {
       return false;
     }
     Promise<Void> closed = upstreamClosed;
-    ctx.request().connection().closeHandler(v -> {
-      if (!ctx.response().ended()) {
+    ctx.addEndHandler(ar -> {
+      if (ar.failed()) { // closed before the answer ended
         closed.tryComplete();
       }
     });
@@ -177,8 +186,16 @@ public abstract class FakeBackend {
       return;
     }
     resp.write("data: " + events.get(i) + "\n\n");
-    Future<Void> next = i == 0 ? release : Future.succeededFuture();
-    next.onComplete(v -> vertx.setTimer(Math.max(1, chunkDelayMs),
+    Future<Void> next = Future.succeededFuture();
+    if (i == 0) {
+      // A promise of this request's own, given up when the request ends: a shared release that
+      // never comes must not keep every stalled request alive.
+      Promise<Void> mine = Promise.promise();
+      release.onComplete(ar -> mine.tryComplete());
+      ctx.addEndHandler(ar -> mine.tryFail("request over"));
+      next = mine.future();
+    }
+    next.onSuccess(v -> vertx.setTimer(Math.max(1, chunkDelayMs),
         t -> sendFrom(ctx, events, i + 1, release, current)));
   }
 

@@ -1,0 +1,57 @@
+package dev.llmgateway.routing;
+
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Optional client keys for {@code /v1/*} ({@code gateway.api_keys}, {@code LLM_GATEWAY_API_KEYS}):
+ * when any is configured, a request must bring one as {@code Authorization: Bearer <key>} (or
+ * {@code x-api-key}), as OpenAI clients send their API key; otherwise 401 in OpenAI's shape.
+ */
+final class ClientKeys implements Handler<RoutingContext> {
+
+  private final Supplier<List<String>> keys;
+
+  ClientKeys(Supplier<List<String>> keys) {
+    this.keys = keys;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    List<String> allowed = keys.get();
+    if (allowed.isEmpty() || allowed(given(ctx), allowed)) {
+      ctx.next();
+      return;
+    }
+    ctx.response().putHeader("WWW-Authenticate", "Bearer");
+    ErrorResponses.send(ctx.response(), new ApiError(401, "invalid_request_error", "invalid_api_key",
+        null, "missing or wrong API key: send Authorization: Bearer <key> with one of the gateway's "
+        + "api_keys"));
+  }
+
+  private static String given(RoutingContext ctx) {
+    String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+    if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return header.substring(7).trim();
+    }
+    return ctx.request().getHeader("x-api-key");
+  }
+
+  /** Compares against every key without stopping early, so timing says nothing about them. */
+  private static boolean allowed(String given, List<String> allowed) {
+    if (given == null) {
+      return false;
+    }
+    byte[] candidate = given.getBytes(StandardCharsets.UTF_8);
+    boolean ok = false;
+    for (String key : allowed) {
+      ok |= MessageDigest.isEqual(candidate, key.getBytes(StandardCharsets.UTF_8));
+    }
+    return ok;
+  }
+}
