@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,6 +82,7 @@ public final class Gateway {
         options.scanPeriodMs(), env, metrics);
     List<RouterVerticle> routers = new CopyOnWriteArrayList<>();
     List<String> ids = new CopyOnWriteArrayList<>();
+    int randomPortShare = -ThreadLocalRandom.current().nextInt(1, 1 << 20);
     return vertx.deployVerticle(config)
         .compose(id -> {
           ids.add(id);
@@ -93,7 +95,7 @@ public final class Gateway {
         .compose(id -> {
           ids.add(id);
           return vertx.deployVerticle(() -> {
-            RouterVerticle router = new RouterVerticle(env, limiter, metrics);
+            RouterVerticle router = new RouterVerticle(env, limiter, metrics, randomPortShare);
             routers.add(router);
             return router;
           }, new DeploymentOptions().setInstances(Math.max(1, options.routerInstances())));

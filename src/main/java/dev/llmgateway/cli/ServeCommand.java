@@ -61,9 +61,10 @@ final class ServeCommand implements Callable<Integer> {
         .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
             .setJvmMetricsEnabled(true)
             // Per-request HTTP and TCP metrics: the gateway records its own, with model labels.
+            // Event bus: one series per address would be unbounded (an address per pull).
             .setDisabledMetricsCategories(Set.of(MetricsDomain.HTTP_SERVER.name(),
                 MetricsDomain.HTTP_CLIENT.name(), MetricsDomain.NET_SERVER.name(),
-                MetricsDomain.NET_CLIENT.name()))))
+                MetricsDomain.NET_CLIENT.name(), MetricsDomain.EVENT_BUS.name()))))
         .withMetrics(new MicrometerMetricsFactory(options.registry()))
         .build();
     Gateway gateway;

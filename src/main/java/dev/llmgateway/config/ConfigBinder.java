@@ -81,11 +81,14 @@ public final class ConfigBinder {
     checkRoles(config, in, mainWritten);
     warnAboutAliases(local, cloud, in);
 
-    if (problems.stream().anyMatch(p -> !p.warning())) {
-      problems.sort((a, b) -> Boolean.compare(a.warning(), b.warning()));
-      throw new ConfigException(fileName, problems);
+    // A key written into the wrong field would be quoted back by its problem: mask them all.
+    List<ConfigProblem> safe = SecretRedactor.fromTree(map).redact(problems);
+    if (safe.stream().anyMatch(p -> !p.warning())) {
+      List<ConfigProblem> sorted = new ArrayList<>(safe);
+      sorted.sort((a, b) -> Boolean.compare(a.warning(), b.warning()));
+      throw new ConfigException(fileName, sorted);
     }
-    return new Bound(config, List.copyOf(problems));
+    return new Bound(config, safe);
   }
 
   /** Models that run at the same time (main and embedding) cannot share a llama-server port. */

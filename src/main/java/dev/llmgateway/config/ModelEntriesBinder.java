@@ -9,6 +9,8 @@ import java.util.Map;
 /** Binds {@code local_models} and {@code cloud_models}: required keys, types, ranges, unique ids. */
 final class ModelEntriesBinder {
 
+  private static final java.util.regex.Pattern ENV_NAME = java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
   /** LiteLLM proxy's own default port. */
   static final int LITELLM_DEFAULT_PORT = 4000;
 
@@ -121,9 +123,16 @@ final class ModelEntriesBinder {
       String host = in.string(e, "host", where);
       Integer port = in.integer(e, "port", where, 1, 65535);
       Boolean available = in.bool(e, "available", where);
+      String keyName = in.string(e, "api_key_name", where);
+      if (keyName != null && !ENV_NAME.matcher(keyName).matches()) {
+        // Most likely the key itself was pasted here: say so without repeating it.
+        in.error(where + ".api_key_name", "must name an environment variable, such as OPENAI_API_KEY "
+            + "(it looks like a key itself: put the key in that variable, or in api_key)");
+        keyName = null;
+      }
       CloudModel model = new CloudModel(id, in.string(e, "alias", where), path,
           host == null ? GatewaySettings.DEFAULT_HOST : host,
-          port == null ? LITELLM_DEFAULT_PORT : port, in.string(e, "api_key_name", where),
+          port == null ? LITELLM_DEFAULT_PORT : port, keyName,
           in.string(e, "api_key", where), in.strings(e, "capabilities", where),
           in.string(e, "description", where), available == null || available,
           in.integer(e, "max_concurrent", where, 1, 100_000),

@@ -41,6 +41,32 @@ public final class SecretRedactor {
     return new SecretRedactor(found);
   }
 
+  /**
+   * The secrets written in a file, valid or not: values of secret-looking keys anywhere in the
+   * tree. Used to mask problems, which may quote a value put where it does not belong.
+   */
+  public static SecretRedactor fromTree(Object tree) {
+    Set<String> found = new HashSet<>();
+    collect(tree, false, found);
+    return new SecretRedactor(found);
+  }
+
+  private static void collect(Object value, boolean secretKey, Set<String> found) {
+    if (value instanceof Map<?, ?> m) {
+      m.forEach((k, v) -> collect(v, SECRET_KEY.matcher(String.valueOf(k)).matches(), found));
+    } else if (value instanceof List<?> l) {
+      l.forEach(v -> collect(v, secretKey, found));
+    } else if (secretKey && value != null) {
+      addIfSet(found, String.valueOf(value));
+    }
+  }
+
+  /** The same problems, with every known secret masked. */
+  public List<ConfigProblem> redact(List<ConfigProblem> problems) {
+    return problems.stream().map(p -> new ConfigProblem(p.warning(), p.key(), redactText(p.message()), p.line()))
+        .toList();
+  }
+
   private static void addIfSet(Set<String> set, String value) {
     if (value != null && !value.isBlank()) {
       set.add(value);

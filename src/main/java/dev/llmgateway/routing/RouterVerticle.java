@@ -36,6 +36,7 @@ public final class RouterVerticle extends VerticleBase {
   private final Function<String, String> env;
   private final ConcurrencyLimiter limiter;
   private final GatewayMetrics metrics;
+  private final int randomPortShare;
 
   private ModelCatalog catalog;
   private long createdEpoch;
@@ -47,11 +48,16 @@ public final class RouterVerticle extends VerticleBase {
   /**
    * @param limiter shared by every instance: limits hold across event loops
    * @param metrics shared by every verticle
+   * @param randomPortShare a negative number, the same for every instance of one gateway: for
+   *     {@code port: 0}, Vert.x gives instances listening on the same negative port one shared random
+   *     port (and another gateway in the same Vert.x a different one)
    */
-  public RouterVerticle(Function<String, String> env, ConcurrencyLimiter limiter, GatewayMetrics metrics) {
+  public RouterVerticle(Function<String, String> env, ConcurrencyLimiter limiter, GatewayMetrics metrics,
+      int randomPortShare) {
     this.env = env;
     this.limiter = limiter;
     this.metrics = metrics;
+    this.randomPortShare = randomPortShare;
   }
 
   @Override
@@ -70,8 +76,7 @@ public final class RouterVerticle extends VerticleBase {
     }).compose(v -> {
       vertx.eventBus().<JsonObject>consumer(ConfigVerticle.CHANGED, msg -> apply(msg.body()));
       GatewaySettings settings = catalog.config().gateway();
-      // Vert.x shares a random port between instances only when asked with a negative port.
-      int port = settings.port() == 0 ? -1 : settings.port();
+      int port = settings.port() == 0 ? randomPortShare : settings.port();
       listenHost = settings.host();
       return vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true))
           .connectionHandler(Connections::quiet)

@@ -125,10 +125,15 @@ class ConfigReloadTest {
   @Test
   void loadsALongCommentedFileThroughVertxConfig(Vertx vertx, @TempDir Path other) throws Exception {
     String yaml = Files.readString(Path.of("src/test/resources/configs/homeclaw-style.yml"));
-    GatewayHarness big = GatewayHarness.start(vertx, other, yaml, Map.of());
-    TestHttp bigHttp = new TestHttp(vertx, big.port());
-    JsonObject models = bigHttp.get("/v1/models").json();
-    assertEquals(14, models.getJsonArray("data").size());
-    assertFalse(bigHttp.get("/admin/config").body().contains("sk-inline-secret"));
+    Vertx own = Vertx.vertx();
+    try {
+      GatewayHarness big = GatewayHarness.start(own, other, yaml, Map.of());
+      TestHttp bigHttp = new TestHttp(own, big.port());
+      JsonObject models = bigHttp.get("/v1/models").json();
+      assertEquals(14, models.getJsonArray("data").size());
+      assertFalse(bigHttp.get("/admin/config").body().contains("sk-inline-secret"));
+    } finally {
+      own.close().await(20, TimeUnit.SECONDS);
+    }
   }
 }

@@ -276,11 +276,16 @@ class ProcessSupervisionTest {
     Path other = Files.createDirectories(dir.resolve("other"));
     Files.createDirectories(other.resolve("models"));
     Files.copy(dir.resolve("models/m.gguf"), other.resolve("models/m.gguf"));
-    GatewayHarness gw2 = GatewayHarness.start(vertx, other, noBinary, Map.of());
-    TestHttp.Answer missing = chat(new TestHttp(vertx, gw2.port()), "m");
-    assertEquals(503, missing.status());
-    assertTrue(missing.error().getString("message").contains("/nowhere/llama-server was not found")
-        && missing.error().getString("message").contains("LLAMA_SERVER"), missing.body());
+    Vertx own = Vertx.vertx();
+    try {
+      GatewayHarness gw2 = GatewayHarness.start(own, other, noBinary, Map.of());
+      TestHttp.Answer missing = chat(new TestHttp(own, gw2.port()), "m");
+      assertEquals(503, missing.status());
+      assertTrue(missing.error().getString("message").contains("/nowhere/llama-server was not found")
+          && missing.error().getString("message").contains("LLAMA_SERVER"), missing.body());
+    } finally {
+      own.close().await(20, TimeUnit.SECONDS);
+    }
   }
 
   @Test

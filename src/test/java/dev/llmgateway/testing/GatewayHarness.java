@@ -28,9 +28,14 @@ public final class GatewayHarness {
 
   public static GatewayHarness start(Vertx vertx, Path dir, String yaml, Map<String, String> env)
       throws Exception {
+    if (!vertx.deploymentIDs().isEmpty()) {
+      // Its event-bus addresses are global: a second gateway would answer the first one's requests.
+      throw new IllegalStateException("one gateway per Vert.x instance: give the second its own Vertx");
+    }
     Path file = dir.resolve("llm.yml");
     Files.writeString(file, yaml);
-    Overrides overrides = Overrides.of("127.0.0.1", 0, null, null, null, Map.of());
+    // Any free port; the host is the file's (default 127.0.0.1).
+    Overrides overrides = Overrides.of(null, 0, null, null, null, Map.of());
     // Children get PATH from here; their PIDs are recorded under the test's folder, not ~/.local.
     Map<String, String> fullEnv = new java.util.HashMap<>(env);
     fullEnv.putIfAbsent("PATH", System.getenv("PATH"));
