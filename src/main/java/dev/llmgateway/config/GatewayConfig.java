@@ -33,6 +33,15 @@ public record GatewayConfig(
     return cloudModels.stream().filter(m -> m.id().equals(id)).findFirst().orElse(null);
   }
 
+  /**
+   * Whether a local entry is an embedding model: the embedding_llm, or an entry with the embedding
+   * capability. The gateway starts those with {@code --embedding} (and only those).
+   */
+  public boolean embeddingModel(LocalModel m) {
+    return m.ref().equals(embeddingLlm) || m.capabilities().stream()
+        .anyMatch(c -> c.equalsIgnoreCase("embedding") || c.equalsIgnoreCase("embeddings"));
+  }
+
   /** The ref that {@code main} means in the current mode (in mix mode: the default route's side). */
   public String mainRef() {
     if (mainMode == null) {

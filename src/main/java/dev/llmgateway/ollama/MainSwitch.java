@@ -110,6 +110,10 @@ public final class MainSwitch {
   }
 
   private Future<Target> target(GatewayConfig config, Request request) {
+    if (request.model() == null || request.model().isBlank()) {
+      // A request may leave the model out (it means main); a selection may not.
+      return Future.failedFuture(invalidName(OllamaNames.problem(request.model())));
+    }
     Backend configured;
     try {
       configured = new ModelCatalog(config).resolve(request.model(), Endpoint.CHAT);

@@ -44,8 +44,7 @@ public final class ChildSpecs {
       if (m.ollama()) {
         continue;
       }
-      boolean embedding = m.ref().equals(config.embeddingLlm()) || m.capabilities().stream()
-          .anyMatch(c -> c.equalsIgnoreCase("embedding") || c.equalsIgnoreCase("embeddings"));
+      boolean embedding = config.embeddingModel(m);
       List<String> required = requiredFiles(m, modelPath);
       specs.put(m.id(), new ChildSpec(m.id(), m.ref(), ChildSpec.Kind.LLAMA_SERVER,
           LlamaServerArgs.build(config.gateway().llamaServerCommand(), m, config.llamaCpp(), embedding, modelPath),

@@ -15,7 +15,13 @@ public record Backend(
     String apiKeyName,
     String apiKey,
     int maxConcurrent,
-    long timeoutMs) {
+    long timeoutMs,
+    Serves serves) {
+
+  /** What a backend answers: a llama-server runs either for embeddings or for generation. */
+  public enum Serves {
+    ANYTHING, GENERATION, EMBEDDINGS
+  }
 
   /** What serves the model. */
   public enum Kind {

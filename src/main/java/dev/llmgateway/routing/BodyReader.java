@@ -2,6 +2,7 @@ package dev.llmgateway.routing;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
@@ -16,7 +17,10 @@ final class BodyReader {
   private BodyReader() {
   }
 
-  static Future<Buffer> read(HttpServerRequest request, long limit) {
+  /** A client that has not sent its whole body by then is answered 408. */
+  static final long BODY_TIMEOUT_MS = 60_000;
+
+  static Future<Buffer> read(Vertx vertx, HttpServerRequest request, long limit) {
     long declared = declaredLength(request);
     if (declared > limit) {
       return Future.failedFuture(ApiError.tooLarge(limit));
@@ -38,8 +42,11 @@ final class BodyReader {
     });
     request.endHandler(v -> promise.tryComplete(body));
     request.exceptionHandler(promise::tryFail);
+    long timer = vertx.setTimer(BODY_TIMEOUT_MS, t -> promise.tryFail(new ApiError(408,
+        "invalid_request_error", "request_timeout", null, "the request body did not arrive within "
+        + BODY_TIMEOUT_MS / 1000 + " s")));
     request.resume(); // Vert.x Web pauses the request until a handler is ready for the body
-    return promise.future();
+    return promise.future().andThen(ar -> vertx.cancelTimer(timer));
   }
 
   private static long declaredLength(HttpServerRequest request) {

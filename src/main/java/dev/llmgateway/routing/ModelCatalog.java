@@ -57,9 +57,17 @@ public final class ModelCatalog {
     return List.copyOf(byRef.values());
   }
 
-  /** The backend for a requested model name, or an {@link ApiError} (404) saying what exists. */
+  /**
+   * The backend for a requested model name, or an {@link ApiError}: 404 saying what exists, 400 when
+   * the model cannot answer this endpoint (an embedding-only llama-server and chat, or the reverse).
+   */
   public Backend resolve(String requested, Endpoint endpoint) {
-    String name = requested == null ? "" : requested.trim();
+    return checkServes(find(requested, endpoint), endpoint);
+  }
+
+  /** The backend a name means, whatever it can answer (404 when none). */
+  public Backend find(String requested, Endpoint endpoint) {
+    String name = requested == null ? "" : requested;
     if (endpoint == Endpoint.EMBEDDINGS && (name.isEmpty() || name.equals("embedding"))) {
       return roleOrError(config.embeddingLlm(), "no embedding model is selected: set embedding_llm "
           + "in " + config.file());
@@ -73,8 +81,26 @@ public final class ModelCatalog {
       b = byName.get(name);
     }
     if (b == null) {
+      if (name.length() > 200) {
+        name = name.substring(0, 200) + "...";
+      }
       throw ApiError.modelNotFound("The model `" + name + "` does not exist. Known models: " + known()
           + " (GET /v1/models lists them; \"main\" is the selected main model)");
+    }
+    return b;
+  }
+
+  /** A llama-server started for embeddings answers nothing else, and the others no embeddings. */
+  static Backend checkServes(Backend b, Endpoint endpoint) {
+    if (b.serves() == Backend.Serves.GENERATION && endpoint == Endpoint.EMBEDDINGS) {
+      throw new ApiError(400, "invalid_request_error", "model_not_embedding", "model", "model " + b.id()
+          + " is not an embedding model (its llama-server runs without --embedding); use the "
+          + "embedding_llm, or give this entry capabilities: [embedding]");
+    }
+    if (b.serves() == Backend.Serves.EMBEDDINGS && endpoint != Endpoint.EMBEDDINGS) {
+      throw new ApiError(400, "invalid_request_error", "model_is_embedding", "model", "model " + b.id()
+          + " is an embedding model (its llama-server runs with --embedding); send "
+          + endpoint.path() + " to a chat model");
     }
     return b;
   }
@@ -114,15 +140,17 @@ public final class ModelCatalog {
     Backend.Kind kind = m.ollama() ? Backend.Kind.OLLAMA : Backend.Kind.LLAMA_CPP;
     // llama-server serves one model and echoes the request's model: send our id, not "main".
     String upstream = m.ollama() ? m.path() : m.id();
+    Backend.Serves serves = m.ollama() ? Backend.Serves.ANYTHING
+        : config.embeddingModel(m) ? Backend.Serves.EMBEDDINGS : Backend.Serves.GENERATION;
     return new Backend(m.ref(), m.id(), kind, m.host(), m.port(), upstream, null, null, limit(m),
-        timeout(m.requestTimeoutSeconds()));
+        timeout(m.requestTimeoutSeconds()), serves);
   }
 
   private Backend backend(CloudModel m) {
     int limit = m.maxConcurrent() != null ? m.maxConcurrent()
         : config.gateway().concurrency().maxConcurrentCloud();
     return new Backend(m.ref(), m.id(), Backend.Kind.CLOUD, m.host(), m.port(), m.path(),
-        m.apiKeyName(), m.apiKey(), limit, timeout(m.requestTimeoutSeconds()));
+        m.apiKeyName(), m.apiKey(), limit, timeout(m.requestTimeoutSeconds()), Backend.Serves.ANYTHING);
   }
 
   /** An entry's request_timeout, else the gateway's request_timeout_seconds. */

@@ -27,7 +27,7 @@ final class ModelsHandler {
   /** Any name a request may use (id, ref, alias, Ollama name, {@code main}) finds its entry. */
   void one(RoutingContext ctx) {
     ModelCatalog current = catalog.get();
-    Backend b = current.resolve(ctx.pathParam("id"), Endpoint.CHAT);
+    Backend b = current.find(ctx.pathParam("id"), Endpoint.CHAT);
     ctx.json(model(current, b));
   }
 

@@ -30,7 +30,7 @@ final class ProxyHandler {
           "Content-Type must be application/json (got " + type.split(";")[0] + ")");
     }
     GatewaySettings settings = catalog.get().config().gateway();
-    BodyReader.read(ctx.request(), settings.maxBodyBytes()).onComplete(ar -> {
+    BodyReader.read(ctx.vertx(), ctx.request(), settings.maxBodyBytes()).onComplete(ar -> {
       if (ar.failed()) {
         refuse(ctx, ar.cause());
         return;

@@ -10,6 +10,10 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 
 /**
  * A client's JSON body, scanned once with a streaming parser: it is validated, and the byte range of
@@ -52,6 +56,10 @@ public final class RequestBody {
       throw ApiError.badRequest("the request body is empty; send a JSON object", null);
     }
     byte[] bytes = raw.getBytes();
+    if (!validUtf8(bytes)) {
+      // Jackson does not check the strings it skips; a backend would fail on them, with a 5xx.
+      throw ApiError.badRequest("the request body is not valid UTF-8 text", null);
+    }
     try (JsonParser p = JSON.createParser(bytes)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw ApiError.badRequest("the request body must be a JSON object", null);
@@ -99,6 +107,18 @@ public final class RequestBody {
       throw ApiError.badRequest("malformed JSON in the request body: " + e.getOriginalMessage() + where, null);
     } catch (IOException e) {
       throw ApiError.badRequest("unreadable request body: " + e.getMessage(), null);
+    }
+  }
+
+  private static boolean validUtf8(byte[] bytes) {
+    try {
+      StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes));
+      return true;
+    } catch (CharacterCodingException e) {
+      return false;
     }
   }
 
@@ -161,7 +181,7 @@ public final class RequestBody {
       return out.appendBuffer(raw, 0, modelStart).appendBytes(quoted)
           .appendBuffer(raw, modelEnd, raw.length() - modelEnd);
     }
-    byte[] field = "\"model\":".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] field = "\"model\":".getBytes(StandardCharsets.UTF_8);
     Buffer out = Buffer.buffer(raw.length() + field.length + quoted.length + 1);
     out.appendBuffer(raw, 0, objectStart + 1).appendBytes(field).appendBytes(quoted);
     if (!empty) {

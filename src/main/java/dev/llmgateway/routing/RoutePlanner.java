@@ -26,7 +26,7 @@ final class RoutePlanner {
 
   static Plan plan(ModelCatalog catalog, Endpoint endpoint, RequestBody body, String routeHeader) {
     GatewayConfig config = catalog.config();
-    String name = body.model() == null ? "" : body.model().trim();
+    String name = body.model() == null ? "" : body.model();
     boolean main = name.isEmpty() || name.equals("main");
     if (config.mainMode() != MainMode.MIX || !main || endpoint == Endpoint.EMBEDDINGS) {
       Backend b = catalog.resolve(body.model(), endpoint);

@@ -78,7 +78,11 @@ public final class RouterVerticle extends VerticleBase {
       GatewaySettings settings = catalog.config().gateway();
       int port = settings.port() == 0 ? randomPortShare : settings.port();
       listenHost = settings.host();
-      return vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true))
+      // Connections idle (nothing read or written) for longer than any backend may be silent
+      // are dead weight: close them.
+      int idleSeconds = (int) Math.min(Integer.MAX_VALUE, settings.requestTimeoutMs() / 1000 + 60);
+      return vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true)
+              .setIdleTimeout(idleSeconds).setIdleTimeoutUnit(TimeUnit.SECONDS))
           .connectionHandler(Connections::quiet)
           .requestHandler(router(settings.host()))
           .listen(port, settings.host())

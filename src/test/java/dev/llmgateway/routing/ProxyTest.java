@@ -63,6 +63,10 @@ class ProxyTest {
             path: tiny.gguf
             host: 127.0.0.1
             port: %d
+          - id: llama-emb
+            path: tiny.gguf
+            host: 127.0.0.1
+            port: %d
           - id: ollama-qwen
             type: ollama
             path: qwen2.5:7b
@@ -90,11 +94,11 @@ class ProxyTest {
         main_llm_mode: local
         main_llm_local: local_models/ollama-qwen
         main_llm_cloud: cloud_models/gpt4o
-        embedding_llm: local_models/llama-a
+        embedding_llm: local_models/llama-emb
         gateway:
           max_body_bytes: 4096
           request_timeout_seconds: 1
-        """.formatted(llama.port(), ollama.port(), closedPort, liteLlm.port(), liteLlm.port(),
+        """.formatted(llama.port(), llama.port(), ollama.port(), closedPort, liteLlm.port(), liteLlm.port(),
         CLOUD_KEY, liteLlm.port());
     gateway = GatewayHarness.start(vertx, dir, yaml, Map.of("TEST_LITELLM_KEY", CLOUD_KEY));
     http = new TestHttp(vertx, gateway.port());
@@ -157,8 +161,11 @@ class ProxyTest {
     assertEquals(503, loading.status());
     assertEquals("Loading model", loading.error().getString("message"));
 
-    TestHttp.Answer unknownToOllama = http.postJson("/v1/embeddings", "{\"model\":\"llama-a\",\"input\":\"x\"}");
-    assertEquals(503, unknownToOllama.status(), "llama still loading: its answer passes through");
+    TestHttp.Answer stillLoading = http.postJson("/v1/embeddings", "{\"model\":\"llama-emb\",\"input\":\"x\"}");
+    assertEquals(503, stillLoading.status(), "llama still loading: its answer passes through");
+    TestHttp.Answer notEmbedding = http.postJson("/v1/embeddings", "{\"model\":\"llama-a\",\"input\":\"x\"}");
+    assertEquals(400, notEmbedding.status());
+    assertEquals("model_not_embedding", notEmbedding.error().getString("code"));
     llama.loading(false);
     TestHttp.Answer noEmbeddings = http.postJson("/v1/embeddings", "{\"input\":\"x\"}");
     assertEquals(501, noEmbeddings.status());
@@ -228,7 +235,7 @@ class ProxyTest {
     HttpClientRequest req = http.raw().request(HttpMethod.POST, "/v1/chat/completions").await();
     req.putHeader("Content-Type", "application/json");
     req.send(TestHttp.chat("llama-a", false));
-    Await.until(() -> !llama.requests().isEmpty());
+    Await.until(() -> llama.requests().stream().anyMatch(r -> r.path().equals("/v1/chat/completions")));
     req.connection().close();
     llama.upstreamClosed().await(5, TimeUnit.SECONDS);
   }
@@ -326,7 +333,7 @@ class ProxyTest {
   void listsModelsInOpenAiShape() throws Exception {
     JsonObject list = http.get("/v1/models").json();
     assertEquals("list", list.getString("object"));
-    assertEquals(6, list.getJsonArray("data").size());
+    assertEquals(7, list.getJsonArray("data").size());
     JsonObject first = list.getJsonArray("data").getJsonObject(0);
     assertEquals("llama-a", first.getString("id"));
     assertEquals("model", first.getString("object"));

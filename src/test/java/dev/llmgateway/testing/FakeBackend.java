@@ -73,6 +73,13 @@ public abstract class FakeBackend {
       ctx.next();
     });
     routes(router);
+    // A field of the wrong type throws in a handler: answer 400, as real servers do.
+    router.route().failureHandler(ctx -> {
+      if (!ctx.response().headWritten()) {
+        json(ctx, 400, new JsonObject().put("error", new JsonObject().put("code", 400)
+            .put("message", "a field has the wrong type").put("type", "invalid_request_error")));
+      }
+    });
     return vertx.createHttpServer().connectionHandler(conn -> {
       openConnections.incrementAndGet();
       conn.closeHandler(v -> openConnections.decrementAndGet());
