@@ -72,9 +72,14 @@ public final class BenchUpstream extends VerticleBase {
         System.exit(1);
       }
       System.out.println("bench-upstream listening on http://" + args.string("host") + ":"
-          + started.get(0).server.actualPort());
+          + started.get(0).actualPort());
       System.out.flush();
     });
+  }
+
+  /** The port this instance listens on. */
+  int actualPort() {
+    return server.actualPort();
   }
 
   @Override

@@ -193,6 +193,9 @@ final class SseResponseReader {
     for (int k = Math.max(scanned, sseStart + 1); k < sseEnd; k++) {
       if (sse[k] == '\n' && (sse[k - 1] == '\n' || (sse[k - 1] == '\r' && k - 2 >= sseStart && sse[k - 2] == '\n'))) {
         int eventEnd = sse[k - 1] == '\n' ? k - 1 : k - 2;
+        if (eventEnd > sseStart && sse[eventEnd - 1] == '\r') {
+          eventEnd--; // the line before the blank one ended with CRLF
+        }
         listener.event(sse, sseStart, eventEnd);
         sseStart = k + 1;
         k = sseStart; // the loop's k++ moves past the first byte, which cannot end an event
