@@ -13,6 +13,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -20,7 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The streaming load client of {@code scripts/bench}: keeps {@code --streams} connections each
  * running streaming chat requests back to back against {@code --url} (the bench upstream, or a proxy
- * in front of it), and reports
+ * in front of it; a comma-separated list runs each in turn, {@code --rounds} times round-robin, and
+ * reports each under its {@code --labels} entry), and reports
  * <ul>
  *   <li>chunk delay: client read time − upstream send time ({@code "ts"} of each event), p50/p99/max;
  *   <li>streams completed and failed (with why);
@@ -28,62 +30,87 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       least half an interval apart.
  * </ul>
  * Connections start spread over {@code --ramp-ms}; events and reads count from {@code --warmup-s}
- * after the ramp, for {@code --duration-s}; no stream starts after that. When every connection has
- * received its first event, it prints {@code OPEN <n>} (the bench samples memory then). The last line
- * is {@code RESULT key=value ...}.
+ * after the ramp, for {@code --duration-s} (per URL and round); no stream starts after that. When
+ * every connection of a run has received its first event, it prints {@code OPEN <label>: ...} (the
+ * bench samples memory then). The last lines are {@code RESULT label=... key=value ...}, one per URL.
  */
 public final class StreamClient {
 
-  private static final Map<String, String> DEFAULTS = Map.of(
-      "url", "http://127.0.0.1:8080/v1/chat/completions", "model", "main", "streams", "50",
-      "events", "20", "interval-ms", "20", "duration-s", "4", "warmup-s", "1", "ramp-ms", "-1",
-      "threads", "2", "idle-timeout-s", "10");
+  private static final Map<String, String> DEFAULTS = Map.ofEntries(
+      Map.entry("url", "http://127.0.0.1:8080/v1/chat/completions"), Map.entry("labels", ""),
+      Map.entry("rounds", "1"), Map.entry("model", "main"), Map.entry("streams", "50"),
+      Map.entry("events", "20"), Map.entry("interval-ms", "20"), Map.entry("duration-s", "4"),
+      Map.entry("warmup-s", "1"), Map.entry("ramp-ms", "-1"), Map.entry("threads", "2"),
+      Map.entry("idle-timeout-s", "10"));
 
   private StreamClient() {
   }
 
   public static void main(String[] argv) {
     BenchArgs args = new BenchArgs(argv, DEFAULTS);
-    URI url = URI.create(args.string("url"));
+    String[] urls = args.string("url").split(",");
+    String[] labels = args.string("labels").isEmpty() ? urls : args.string("labels").split(",");
+    if (labels.length != urls.length) {
+      throw new IllegalArgumentException("--labels needs one label per --url");
+    }
+    int threads = Math.max(1, Math.min(args.integer("threads"), args.integer("streams")));
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(threads));
+    Map<String, StreamStats> totals = new LinkedHashMap<>();
+    try {
+      // Round-robin over the targets: whatever else loads the machine meanwhile is shared fairly.
+      for (int round = 1; round <= args.integer("rounds"); round++) {
+        for (int u = 0; u < urls.length; u++) {
+          StreamStats s = runOnce(vertx, URI.create(urls[u]), labels[u], args, threads);
+          System.out.println("round " + round + " " + summary(labels[u], s, args));
+          totals.computeIfAbsent(labels[u], k -> new StreamStats()).add(s);
+        }
+      }
+    } finally {
+      vertx.close();
+    }
+    totals.forEach((label, s) -> {
+      System.out.println(summary(label, s, args));
+      System.out.printf("RESULT label=%s streams=%d completed=%d failed=%d events=%d reads=%d coalesced=%d "
+              + "p50_us=%d p99_us=%d max_us=%d%n", label, args.integer("streams"), s.completed,
+          s.failedTotal(), s.events, s.reads, s.coalescedReads, s.quantile(0.50), s.quantile(0.99),
+          s.quantile(1.0));
+    });
+  }
+
+  /** One run of {@code --streams} connections against one URL; returns what they saw. */
+  private static StreamStats runOnce(Vertx vertx, URI url, String label, BenchArgs args, int threads) {
     int streams = args.integer("streams");
     int events = args.integer("events");
     long intervalMs = args.integer("interval-ms");
     long rampMs = args.integer("ramp-ms") >= 0 ? args.integer("ramp-ms")
         : Math.max(intervalMs, Math.min(1000, streams));
-    int threads = Math.max(1, Math.min(args.integer("threads"), streams));
-
     long t0 = BenchClock.nowMicros();
     long measureFrom = t0 + rampMs * 1000 + (long) (args.number("warmup-s") * 1e6);
     long deadline = measureFrom + (long) (args.number("duration-s") * 1e6);
     StreamPlan plan = new StreamPlan(url.getHost(), url.getPort() < 0 ? 80 : url.getPort(),
         request(url, args.string("model"), events, intervalMs), intervalMs * 1000, measureFrom,
         deadline, (long) (args.number("idle-timeout-s") * 1e6), streams, new AtomicInteger(),
-        () -> System.out.printf("OPEN %d streams open after %d ms%n", streams,
+        () -> System.out.printf("OPEN %s: %d streams open after %d ms%n", label, streams,
             (BenchClock.nowMicros() - t0) / 1000));
     // Connections still streaming this long after the deadline are cut and counted as failed.
     long hardStopMs = (deadline - t0) / 1000 + (events + 2) * intervalMs + 5000;
-
-    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(threads));
     List<Worker> workers = new CopyOnWriteArrayList<>();
     AtomicInteger next = new AtomicInteger();
+    String deployment = vertx.deployVerticle(() -> {
+      int index = next.getAndIncrement();
+      int from = streams * index / threads;
+      int to = streams * (index + 1) / threads;
+      Worker w = new Worker(plan, from, to - from, streams, rampMs, hardStopMs);
+      workers.add(w);
+      return w;
+    }, new DeploymentOptions().setInstances(threads)).await();
+    List<Future<StreamStats>> done = new ArrayList<>();
+    workers.forEach(w -> done.add(w.done()));
+    Future.all(done).await();
+    vertx.undeploy(deployment).await();
     StreamStats total = new StreamStats();
-    try {
-      vertx.deployVerticle(() -> {
-        int index = next.getAndIncrement();
-        int from = streams * index / threads;
-        int to = streams * (index + 1) / threads;
-        Worker w = new Worker(plan, from, to - from, streams, rampMs, hardStopMs);
-        workers.add(w);
-        return w;
-      }, new DeploymentOptions().setInstances(threads)).await();
-      List<Future<StreamStats>> done = new ArrayList<>();
-      workers.forEach(w -> done.add(w.done()));
-      Future.all(done).await();
-      done.forEach(f -> total.add(f.result()));
-    } finally {
-      vertx.close();
-    }
-    report(total, streams, events, intervalMs);
+    done.forEach(f -> total.add(f.result()));
+    return total;
   }
 
   private static Buffer request(URI url, String model, int events, long intervalMs) {
@@ -96,17 +123,12 @@ public final class StreamClient {
     return Buffer.buffer(head).appendBytes(body);
   }
 
-  private static void report(StreamStats s, int streams, int events, long intervalMs) {
-    long p50 = s.quantile(0.50);
-    long p99 = s.quantile(0.99);
-    long max = s.quantile(1.0);
-    System.out.printf("%d streams x %d events every %d ms: %d completed, %d failed %s; %d events, "
-            + "delay p50 %.2f ms, p99 %.2f ms, max %.2f ms; %d reads, %d coalesced%n",
-        streams, events, intervalMs, s.completed, s.failedTotal(), s.failed, s.events, p50 / 1000.0,
-        p99 / 1000.0, max / 1000.0, s.reads, s.coalescedReads);
-    System.out.printf("RESULT streams=%d completed=%d failed=%d events=%d reads=%d coalesced=%d "
-            + "p50_us=%d p99_us=%d max_us=%d%n", streams, s.completed, s.failedTotal(), s.events, s.reads,
-        s.coalescedReads, p50, p99, max);
+  private static String summary(String label, StreamStats s, BenchArgs args) {
+    return String.format("%s: %s streams x %s events every %s ms: %d completed, %d failed %s; %d events, "
+            + "delay p50 %.2f ms, p99 %.2f ms, max %.2f ms; %d reads, %d coalesced", label,
+        args.string("streams"), args.string("events"), args.string("interval-ms"), s.completed,
+        s.failedTotal(), s.failed, s.events, s.quantile(0.50) / 1000.0, s.quantile(0.99) / 1000.0,
+        s.quantile(1.0) / 1000.0, s.reads, s.coalescedReads);
   }
 
   /** A share of the connections, on one event loop. */
