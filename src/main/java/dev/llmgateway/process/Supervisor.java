@@ -23,6 +23,7 @@ final class Supervisor {
   private static final Logger LOG = LoggerFactory.getLogger(Supervisor.class);
   private static final long HEALTH_POLL_MS = 25;
   private static final long EXTERNAL_CHECK_MS = 5000;
+  private static final int EXTERNAL_MISSES = 3;
 
   /** What a supervisor needs from its verticle. */
   interface Host {
@@ -307,14 +308,23 @@ final class Supervisor {
     watchExternal(gen);
   }
 
-  /** Someone else's server may go away; then the next request starts our own. */
+  /**
+   * Someone else's server may go away; then the next request starts our own. A busy server can be
+   * slow to answer one probe, so it counts as gone only after several misses in a row.
+   */
   private void watchExternal(int gen) {
-    timerId = vertx.setTimer(EXTERNAL_CHECK_MS, t -> PortProbe.probe(probeClient, spec).onComplete(ar -> {
+    watchExternal(gen, 0, EXTERNAL_CHECK_MS);
+  }
+
+  private void watchExternal(int gen, int misses, long delay) {
+    timerId = vertx.setTimer(delay, t -> PortProbe.probe(probeClient, spec).onComplete(ar -> {
       if (gen != generation || state != ProcessState.EXTERNAL) {
         return;
       }
       if (ar.result() == PortProbe.Result.READY || ar.result() == PortProbe.Result.LOADING) {
-        watchExternal(gen);
+        watchExternal(gen, 0, EXTERNAL_CHECK_MS);
+      } else if (misses + 1 < EXTERNAL_MISSES) {
+        watchExternal(gen, misses + 1, 1000);
       } else {
         generation++;
         setState(ProcessState.STOPPED, "the external server on " + spec.authority() + " went away");

@@ -172,7 +172,9 @@ final class ProxyExchange {
 
   /** The answer had started; an event stream ends with an error event, anything else is cut. */
   private void failMidStream(Throwable cause, boolean eventStream) {
-    if (clientGone || response.closed()) {
+    // A write into a connection the client just closed fails before its close is seen: that is the
+    // client leaving, not the backend failing.
+    if (clientGone || response.closed() || cause instanceof java.nio.channels.ClosedChannelException) {
       if (upstream != null) {
         upstream.reset();
       }
