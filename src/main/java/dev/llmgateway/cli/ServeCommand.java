@@ -8,7 +8,6 @@ import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
-import java.util.Set;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -58,13 +57,15 @@ final class ServeCommand implements Callable<Integer> {
       options = options.withRouterInstances(Math.max(1, instances));
     }
     Vertx vertx = Vertx.builder()
-        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
+        .with(new VertxOptions().setPreferNativeTransport(true).setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
             .setJvmMetricsEnabled(true)
             // Per-request HTTP and TCP metrics: the gateway records its own, with model labels.
             // Event bus: one series per address would be unbounded (an address per pull).
-            .setDisabledMetricsCategories(Set.of(MetricsDomain.HTTP_SERVER.name(),
-                MetricsDomain.HTTP_CLIENT.name(), MetricsDomain.NET_SERVER.name(),
-                MetricsDomain.NET_CLIENT.name(), MetricsDomain.EVENT_BUS.name()))))
+            .addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER)
+            .addDisabledMetricsCategory(MetricsDomain.HTTP_CLIENT)
+            .addDisabledMetricsCategory(MetricsDomain.NET_SERVER)
+            .addDisabledMetricsCategory(MetricsDomain.NET_CLIENT)
+            .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS)))
         .withMetrics(new MicrometerMetricsFactory(options.registry()))
         .build();
     Gateway gateway;

@@ -29,6 +29,8 @@ public final class GatewayMetrics {
       List.of("running", "starting", "stopping", "stopped", "failed", "external");
 
   private final MeterRegistry registry;
+  /** Meters by their labels: looking a meter up in the registry for every request costs more. */
+  private final Map<RequestKey, RequestMeters> requestMeters = new ConcurrentHashMap<>();
   private final Map<String, String> processStates = new ConcurrentHashMap<>();
   private final Map<String, Boolean> queueGauges = new ConcurrentHashMap<>();
 
@@ -45,22 +47,32 @@ public final class GatewayMetrics {
     return registry;
   }
 
+  private record RequestKey(String model, String backend, String route, int status, boolean stream) {
+  }
+
+  private record RequestMeters(Counter requests, Timer duration, Timer firstToken, Counter chunks) {
+  }
+
   /** One proxied request, when it is over. */
   public void request(String model, String backend, String route, int status, boolean stream,
       long durationNanos, long firstByteNanos, long chunks) {
-    Counter.builder("llm.gateway.requests").description("Requests forwarded to models")
-        .tags("model", model, "backend", backend, "route", route, "status", Integer.toString(status),
-            "stream", Boolean.toString(stream))
-        .register(registry).increment();
-    timer("llm.gateway.request.duration", "Time from request to the end of the answer", model, backend)
-        .record(Duration.ofNanos(durationNanos));
+    RequestMeters m = requestMeters.computeIfAbsent(new RequestKey(model, backend, route, status, stream),
+        k -> new RequestMeters(
+            Counter.builder("llm.gateway.requests").description("Requests forwarded to models")
+                .tags("model", k.model(), "backend", k.backend(), "route", k.route(),
+                    "status", Integer.toString(k.status()), "stream", Boolean.toString(k.stream()))
+                .register(registry),
+            timer("llm.gateway.request.duration", "Time from request to the end of the answer", k.model(), k.backend()),
+            timer("llm.gateway.time.to.first.token", "Time from request to the first streamed chunk", k.model(), k.backend()),
+            Counter.builder("llm.gateway.stream.chunks").description("Chunks of streamed answers passed on")
+                .tags("model", k.model(), "backend", k.backend()).register(registry)));
+    m.requests().increment();
+    m.duration().record(durationNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     if (stream && firstByteNanos > 0) {
-      timer("llm.gateway.time.to.first.token", "Time from request to the first streamed chunk", model, backend)
-          .record(Duration.ofNanos(firstByteNanos));
+      m.firstToken().record(firstByteNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
     if (chunks > 0) {
-      Counter.builder("llm.gateway.stream.chunks").description("Chunks of streamed answers passed on")
-          .tags("model", model, "backend", backend).register(registry).increment(chunks);
+      m.chunks().increment(chunks);
     }
   }
 

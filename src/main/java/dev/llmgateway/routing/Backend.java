@@ -3,7 +3,8 @@ package dev.llmgateway.routing;
 /**
  * Where a resolved model is served and how to address it: {@code upstreamModel} replaces the client's
  * {@code model}; {@code apiKey} (cloud only) is a secret and never printed; {@code maxConcurrent} is
- * how many requests it takes at once; {@code timeoutMs} the longest silence allowed from it.
+ * how many requests it takes at once; {@code timeoutMs} the longest silence allowed from it;
+ * {@code idleStopMs} and {@code startupTimeoutMs} matter for the servers the gateway runs.
  */
 public record Backend(
     String ref,
@@ -16,7 +17,9 @@ public record Backend(
     String apiKey,
     int maxConcurrent,
     long timeoutMs,
-    Serves serves) {
+    Serves serves,
+    long idleStopMs,
+    long startupTimeoutMs) {
 
   /** What a backend answers: a llama-server runs either for embeddings or for generation. */
   public enum Serves {

@@ -42,11 +42,15 @@ final class BodyReader {
     });
     request.endHandler(v -> promise.tryComplete(body));
     request.exceptionHandler(promise::tryFail);
+    request.resume(); // Vert.x Web pauses the request until a handler is ready for the body
+    if (promise.future().isComplete()) {
+      return promise.future(); // the usual case: the body came with the head
+    }
     long timer = vertx.setTimer(BODY_TIMEOUT_MS, t -> promise.tryFail(new ApiError(408,
         "invalid_request_error", "request_timeout", null, "the request body did not arrive within "
         + BODY_TIMEOUT_MS / 1000 + " s")));
-    request.resume(); // Vert.x Web pauses the request until a handler is ready for the body
-    return promise.future().andThen(ar -> vertx.cancelTimer(timer));
+    promise.future().onComplete(ar -> vertx.cancelTimer(timer));
+    return promise.future();
   }
 
   private static long declaredLength(HttpServerRequest request) {

@@ -3,6 +3,7 @@ package dev.llmgateway.routing;
 import io.vertx.core.MultiMap;
 import java.util.HashSet;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /** Which headers cross the proxy. Hop-by-hop headers (RFC 9110 §7.6.1) never do. */
@@ -24,27 +25,42 @@ final class Headers {
   }
 
   static void copyRequest(MultiMap from, MultiMap to) {
-    Set<String> skip = connectionListed(from);
-    from.forEach((name, value) -> {
-      String lower = name.toLowerCase(Locale.ROOT);
-      if (!HOP_BY_HOP.contains(lower) && !NOT_FORWARDED.contains(lower) && !skip.contains(lower)) {
-        to.add(name, value);
-      }
-    });
+    copy(from, to, true);
   }
 
   static void copyResponse(MultiMap from, MultiMap to) {
-    Set<String> skip = connectionListed(from);
-    from.forEach((name, value) -> {
-      String lower = name.toLowerCase(Locale.ROOT);
-      if (!HOP_BY_HOP.contains(lower) && !skip.contains(lower)) {
-        to.add(name, value);
-      }
-    });
+    copy(from, to, false);
   }
 
-  /** Headers named in {@code Connection: a, b} are hop-by-hop too. */
+  private static void copy(MultiMap from, MultiMap to, boolean request) {
+    Set<String> listed = connectionListed(from);
+    for (Map.Entry<String, String> h : from) {
+      String name = h.getKey();
+      // Header names are mostly lower case already (HTTP/2, curl, SDKs): skip the copy then.
+      String lower = isLowerCase(name) ? name : name.toLowerCase(Locale.ROOT);
+      if (!HOP_BY_HOP.contains(lower) && !(request && NOT_FORWARDED.contains(lower))
+          && (listed.isEmpty() || !listed.contains(lower))) {
+        to.add(name, h.getValue());
+      }
+    }
+  }
+
+  private static boolean isLowerCase(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c >= 'A' && c <= 'Z') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Headers named in {@code Connection: a, b} are hop-by-hop too (rarely any: no set then). */
   private static Set<String> connectionListed(MultiMap headers) {
+    String connection = headers.get("connection");
+    if (connection == null || connection.equalsIgnoreCase("keep-alive") || connection.equalsIgnoreCase("close")) {
+      return Set.of();
+    }
     Set<String> out = new HashSet<>();
     for (String value : headers.getAll("connection")) {
       for (String token : value.split(",")) {

@@ -143,14 +143,18 @@ public final class ModelCatalog {
     Backend.Serves serves = m.ollama() ? Backend.Serves.ANYTHING
         : config.embeddingModel(m) ? Backend.Serves.EMBEDDINGS : Backend.Serves.GENERATION;
     return new Backend(m.ref(), m.id(), kind, m.host(), m.port(), upstream, null, null, limit(m),
-        timeout(m.requestTimeoutSeconds()), serves);
+        timeout(m.requestTimeoutSeconds()), serves,
+        m.ttlSeconds() != null ? m.ttlSeconds() * 1000L : config.gateway().supervision().ttlMs(),
+        m.startupTimeoutSeconds() != null ? m.startupTimeoutSeconds() * 1000L
+            : config.gateway().supervision().startupTimeoutMs());
   }
 
   private Backend backend(CloudModel m) {
     int limit = m.maxConcurrent() != null ? m.maxConcurrent()
         : config.gateway().concurrency().maxConcurrentCloud();
     return new Backend(m.ref(), m.id(), Backend.Kind.CLOUD, m.host(), m.port(), m.path(),
-        m.apiKeyName(), m.apiKey(), limit, timeout(m.requestTimeoutSeconds()), Backend.Serves.ANYTHING);
+        m.apiKeyName(), m.apiKey(), limit, timeout(m.requestTimeoutSeconds()), Backend.Serves.ANYTHING,
+        0, config.gateway().supervision().startupTimeoutMs());
   }
 
   /** An entry's request_timeout, else the gateway's request_timeout_seconds. */

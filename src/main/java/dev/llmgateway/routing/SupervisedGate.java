@@ -1,7 +1,6 @@
 package dev.llmgateway.routing;
 
 import dev.llmgateway.config.GatewayConfig;
-import dev.llmgateway.config.LocalModel;
 import dev.llmgateway.process.ProcessVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -64,15 +63,11 @@ final class SupervisedGate {
     if (backend.kind() != Backend.Kind.LLAMA_CPP) {
       return Future.succeededFuture(Lease.NONE);
     }
-    LocalModel model = config.local(backend.id());
-    long ttlMs = model != null && model.ttlSeconds() != null ? model.ttlSeconds() * 1000L
-        : config.gateway().supervision().ttlMs();
     String state = states.get(backend.id());
-    if (!refused && ttlMs == 0 && ("running".equals(state) || "external".equals(state))) {
+    if (!refused && backend.idleStopMs() == 0 && ("running".equals(state) || "external".equals(state))) {
       return Future.succeededFuture(Lease.NONE);
     }
-    long startup = model != null && model.startupTimeoutSeconds() != null
-        ? model.startupTimeoutSeconds() * 1000L : config.gateway().supervision().startupTimeoutMs();
+    long startup = backend.startupTimeoutMs();
     JsonObject id = new JsonObject().put("id", backend.id());
     return vertx.eventBus().<JsonObject>request(ProcessVerticle.ACQUIRE, id.copy().put("refused", refused),
             new DeliveryOptions().setSendTimeout(startup + 5000))
