@@ -8,7 +8,11 @@ import dev.llmgateway.routing.RequestBody;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.RoutingContext;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,8 +27,11 @@ public final class OllamaEmbeddingExchange {
   private OllamaEmbeddingExchange() {
   }
 
-  public static void forward(RoutingContext ctx, HttpClient http, Backend backend, RequestBody body,
-      GatewaySettings settings) {
+  /**
+   * @param onEnd registers what to run when the exchange ends ({@code true}: the client left)
+   */
+  public static void forward(HttpServerRequest client, Consumer<Handler<Boolean>> onEnd, HttpClient http,
+      Backend backend, RequestBody body, GatewaySettings settings) {
     JsonObject request;
     try {
       request = body.raw().toJsonObject();
@@ -36,22 +43,24 @@ public final class OllamaEmbeddingExchange {
     OllamaClient ollama = new OllamaClient(http, backend.baseUrl(), settings.connectTimeoutMs(),
         settings.requestTimeoutMs());
     OllamaCall<JsonObject> call = ollama.embed(ollamaBody);
-    ctx.addEndHandler(ar -> {
-      if (ar.failed()) {
+    onEnd.accept(clientLeft -> {
+      if (clientLeft) {
         call.cancel("the client went away");
       }
     });
+    HttpServerResponse response = client.response();
     call.result().onComplete(ar -> {
-      if (ctx.response().closed()) {
+      if (response.closed()) {
         return;
       }
       if (ar.succeeded()) {
-        ctx.json(OllamaEmbeddings.response(ar.result(), backend.upstreamModel(), base64));
+        response.putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+            .end(OllamaEmbeddings.response(ar.result(), backend.upstreamModel(), base64).toBuffer());
         return;
       }
       ApiError error = explain(ar.cause(), backend);
       LOG.warn("POST /v1/embeddings -> {} {}: {}", backend.ref(), error.status(), error.getMessage());
-      ErrorResponses.send(ctx.response(), error);
+      ErrorResponses.send(response, error);
     });
   }
 

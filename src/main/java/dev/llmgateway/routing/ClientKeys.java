@@ -2,6 +2,7 @@ package dev.llmgateway.routing;
 
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -23,23 +24,30 @@ final class ClientKeys implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    List<String> allowed = keys.get();
-    if (allowed.isEmpty() || allowed(given(ctx), allowed)) {
+    if (admits(ctx.request())) {
       ctx.next();
-      return;
     }
-    ctx.response().putHeader("WWW-Authenticate", "Bearer");
-    ErrorResponses.send(ctx.response(), new ApiError(401, "invalid_request_error", "invalid_api_key",
-        null, "missing or wrong API key: send Authorization: Bearer <key> with one of the gateway's "
-        + "api_keys"));
   }
 
-  private static String given(RoutingContext ctx) {
-    String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+  /** True when the request may go on; otherwise it has been answered 401. */
+  boolean admits(HttpServerRequest request) {
+    List<String> allowed = keys.get();
+    if (allowed.isEmpty() || allowed(given(request), allowed)) {
+      return true;
+    }
+    request.response().putHeader("WWW-Authenticate", "Bearer");
+    ErrorResponses.send(request.response(), new ApiError(401, "invalid_request_error", "invalid_api_key",
+        null, "missing or wrong API key: send Authorization: Bearer <key> with one of the gateway's "
+        + "api_keys"));
+    return false;
+  }
+
+  private static String given(HttpServerRequest request) {
+    String header = request.getHeader(HttpHeaders.AUTHORIZATION);
     if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
       return header.substring(7).trim();
     }
-    return ctx.request().getHeader("x-api-key");
+    return request.getHeader("x-api-key");
   }
 
   /** Compares against every key without stopping early, so timing says nothing about them. */

@@ -8,7 +8,6 @@ import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +26,7 @@ final class Dispatch {
 
   private static final Logger LOG = LoggerFactory.getLogger(Dispatch.class);
 
-  private final RoutingContext ctx;
+  private final ApiCall call;
   private final Services services;
   private final Endpoint endpoint;
   private final RequestBody body;
@@ -43,9 +42,9 @@ final class Dispatch {
   private boolean fellBack;
   private boolean retriedRefusal;
 
-  Dispatch(RoutingContext ctx, Services services, Endpoint endpoint, RequestBody body,
+  Dispatch(ApiCall call, Services services, Endpoint endpoint, RequestBody body,
       GatewayConfig config, RoutePlanner.Plan plan, RequestRecord record) {
-    this.ctx = ctx;
+    this.call = call;
     this.services = services;
     this.endpoint = endpoint;
     this.body = body;
@@ -55,8 +54,8 @@ final class Dispatch {
   }
 
   void start() {
-    ctx.addEndHandler(ar -> {
-      if (ar.failed()) {
+    call.onEnd(clientLeft -> {
+      if (clientLeft) {
         clientLeft();
       }
       releaseSlot();
@@ -99,7 +98,7 @@ final class Dispatch {
         } else if (admitted.failed()) {
           releaseSlot();
           if (!fallBack(route)) {
-            ErrorResponses.send(ctx.response(), admitted.cause() instanceof ApiError e ? e
+            ErrorResponses.send(call.response(), admitted.cause() instanceof ApiError e ? e
                 : new ApiError(503, "api_error", "model_unavailable", "model", admitted.cause().getMessage()));
           }
         } else {
@@ -109,14 +108,27 @@ final class Dispatch {
     });
   }
 
+  /** Runs in a future's callback: nothing may escape, or the client would wait forever. */
   private void send(Backend backend, String route) {
+    try {
+      sendOrThrow(backend, route);
+    } catch (ApiError e) {
+      releaseSlot();
+      ErrorResponses.send(call.response(), e);
+    } catch (RuntimeException e) {
+      releaseSlot();
+      ErrorResponses.internalError(call.request(), e);
+    }
+  }
+
+  private void sendOrThrow(Backend backend, String route) {
     GatewaySettings g = config.gateway();
     if (endpoint == Endpoint.EMBEDDINGS && backend.kind() == Backend.Kind.OLLAMA) {
       // Ollama's embeddings are /api/embed, answered here in OpenAI shape.
-      OllamaEmbeddingExchange.forward(ctx, services.client(), backend, body, g);
+      OllamaEmbeddingExchange.forward(call.request(), call::onEnd, services.client(), backend, body, g);
       return;
     }
-    exchange = new ProxyExchange(ctx, services.client(), backend, endpoint,
+    exchange = new ProxyExchange(call, services.client(), backend, endpoint,
         body.withModel(backend.upstreamModel()), services.keys().authorization(backend),
         g.connectTimeoutMs(), backend.timeoutMs(), routeHeaders(backend, route), record,
         kind -> retry(backend, route, kind));
@@ -156,11 +168,11 @@ final class Dispatch {
 
   private void reject(Throwable cause) {
     if (cause instanceof ConcurrencyLimiter.Rejected r) {
-      ctx.response().putHeader("Retry-After", Long.toString(r.retryAfterSeconds()));
-      ErrorResponses.send(ctx.response(), new ApiError(429, "rate_limit_error", "model_busy", "model",
+      call.response().putHeader("Retry-After", Long.toString(r.retryAfterSeconds()));
+      ErrorResponses.send(call.response(), new ApiError(429, "rate_limit_error", "model_busy", "model",
           r.getMessage()));
     } else {
-      ErrorResponses.internalError(ctx, cause);
+      ErrorResponses.internalError(call.request(), cause);
     }
   }
 

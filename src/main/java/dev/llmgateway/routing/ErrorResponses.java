@@ -2,6 +2,7 @@ package dev.llmgateway.routing;
 
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
@@ -41,9 +42,13 @@ public final class ErrorResponses {
 
   /** A bug on our side: one line in the log (trace at debug), a plain 500 to the client. */
   public static void internalError(RoutingContext ctx, Throwable failure) {
-    LOG.error("{} {} failed: {}", ctx.request().method(), ctx.request().path(), failure.toString());
+    internalError(ctx.request(), failure);
+  }
+
+  public static void internalError(HttpServerRequest request, Throwable failure) {
+    LOG.error("{} {} failed: {}", request.method(), request.path(), failure.toString());
     LOG.debug("stack trace", failure);
-    send(ctx.response(), forStatus(500, ""));
+    send(request.response(), forStatus(500, ""));
   }
 
   static ApiError forStatus(int status, String what) {

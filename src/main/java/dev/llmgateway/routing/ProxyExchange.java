@@ -13,7 +13,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.http.StreamResetException;
-import io.vertx.ext.web.RoutingContext;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.util.Locale;
@@ -41,7 +40,7 @@ final class ProxyExchange {
   private static final Exception CLIENT_GONE = new Exception("client went away", null, false, false) {
   };
 
-  private final RoutingContext ctx;
+  private final ApiCall call;
   private final HttpServerResponse response;
   private final HttpClient client;
   private final Backend backend;
@@ -58,11 +57,11 @@ final class ProxyExchange {
   private boolean clientGone;
   private boolean abandoned;
 
-  ProxyExchange(RoutingContext ctx, HttpClient client, Backend backend, Endpoint endpoint, Buffer body,
+  ProxyExchange(ApiCall call, HttpClient client, Backend backend, Endpoint endpoint, Buffer body,
       String authorization, long connectTimeoutMs, long idleTimeoutMs, MultiMap extraHeaders,
       RequestRecord record, BeforeCommit beforeCommit) {
-    this.ctx = ctx;
-    this.response = ctx.response();
+    this.call = call;
+    this.response = call.response();
     this.client = client;
     this.backend = backend;
     this.endpoint = endpoint;
@@ -85,7 +84,7 @@ final class ProxyExchange {
         // Idle, not total: a long generation is fine as long as bytes keep coming.
         .setIdleTimeout(idleTimeoutMs);
     MultiMap headers = HttpHeaders.headers();
-    Headers.copyRequest(ctx.request().headers(), headers);
+    Headers.copyRequest(call.request().headers(), headers);
     headers.set(HttpHeaders.CONTENT_TYPE, "application/json");
     headers.set("X-Request-Id", record.id());
     if (authorization != null) {
@@ -129,7 +128,7 @@ final class ProxyExchange {
       return;
     }
     if (answer.statusCode() >= 500 && beforeCommit.retry(FailureKind.SERVER_ERROR)) {
-      LOG.warn("{} {} -> {} answered {}: trying elsewhere", ctx.request().method(), endpoint.path(),
+      LOG.warn("{} {} -> {} answered {}: trying elsewhere", call.request().method(), endpoint.path(),
           backend.ref(), answer.statusCode());
       abandoned = true;
       upstream.reset();
@@ -164,7 +163,7 @@ final class ProxyExchange {
       return;
     }
     ApiError error = classify(cause);
-    LOG.warn("{} {} -> {} {}: {}", ctx.request().method(), endpoint.path(), backend.ref(),
+    LOG.warn("{} {} -> {} {}: {}", call.request().method(), endpoint.path(), backend.ref(),
         error.status(), error.getMessage());
     setHeaders();
     ErrorResponses.send(response, error);
@@ -181,7 +180,7 @@ final class ProxyExchange {
       return;
     }
     ApiError error = classify(cause);
-    LOG.warn("{} {} -> {}: the answer broke off: {}", ctx.request().method(), endpoint.path(),
+    LOG.warn("{} {} -> {}: the answer broke off: {}", call.request().method(), endpoint.path(),
         backend.ref(), error.getMessage());
     if (eventStream && !response.ended()) {
       // End the stream cleanly (the connection stays usable): closing it would hand clients that

@@ -20,45 +20,46 @@ final class ProxyHandler {
   }
 
   Handler<RoutingContext> forEndpoint(Endpoint endpoint) {
-    return ctx -> handle(ctx, endpoint);
+    return ctx -> handle(ApiCall.of(ctx), endpoint);
   }
 
-  private void handle(RoutingContext ctx, Endpoint endpoint) {
-    String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+  /** Handles a call; throws {@link ApiError} for what it refuses before reading the body. */
+  void handle(ApiCall call, Endpoint endpoint) {
+    String type = call.request().getHeader(HttpHeaders.CONTENT_TYPE);
     if (type != null && type.toLowerCase(Locale.ROOT).startsWith("multipart/")) {
       throw new ApiError(415, "invalid_request_error", "unsupported_media_type", null,
           "Content-Type must be application/json (got " + type.split(";")[0] + ")");
     }
     GatewaySettings settings = catalog.get().config().gateway();
-    BodyReader.read(ctx.vertx(), ctx.request(), settings.maxBodyBytes()).onComplete(ar -> {
+    BodyReader.read(call.vertx(), call.request(), settings.maxBodyBytes()).onComplete(ar -> {
       if (ar.failed()) {
-        refuse(ctx, ar.cause());
+        refuse(call, ar.cause());
         return;
       }
       try {
         RequestBody body = RequestBody.parse(ar.result());
-        RequestRecord record = RequestLog.of(ctx);
+        RequestRecord record = call.record();
         record.requested = body.model();
         record.stream = body.stream();
         record.bytesIn = ar.result().length();
         ModelCatalog current = catalog.get();
-        RoutePlanner.Plan plan = RoutePlanner.plan(current, endpoint, body, ctx.request().getHeader("X-LLM-Route"));
-        new Dispatch(ctx, services, endpoint, body, current.config(), plan, record).start();
+        RoutePlanner.Plan plan = RoutePlanner.plan(current, endpoint, body, call.request().getHeader("X-LLM-Route"));
+        new Dispatch(call, services, endpoint, body, current.config(), plan, record).start();
       } catch (ApiError e) {
-        ErrorResponses.send(ctx.response(), e);
+        ErrorResponses.send(call.response(), e);
       } catch (RuntimeException e) {
-        ErrorResponses.internalError(ctx, e);
+        ErrorResponses.internalError(call.request(), e);
       }
     });
   }
 
   /** A body we stopped reading: answer, then close, since unread bytes may still be on the wire. */
-  private static void refuse(RoutingContext ctx, Throwable cause) {
+  private static void refuse(ApiCall call, Throwable cause) {
     if (cause instanceof ApiError e) {
-      ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
-      ErrorResponses.send(ctx.response(), e).onComplete(v -> ctx.request().connection().close());
+      call.response().putHeader(HttpHeaders.CONNECTION, "close");
+      ErrorResponses.send(call.response(), e).onComplete(v -> call.request().connection().close());
     } else {
-      ctx.request().connection().close(); // the client broke off while sending
+      call.request().connection().close(); // the client broke off while sending
     }
   }
 }

@@ -2,6 +2,8 @@ package dev.llmgateway.routing;
 
 import dev.llmgateway.metrics.GatewayMetrics;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
@@ -10,9 +12,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * First handler of every request: gives it an id (the client's {@code X-Request-Id} when it sends a
- * sane one), returns that id, and when the request is over writes one log line (logger
- * {@code llm_gateway.requests}) and, for forwarded requests, the request metrics.
+ * Every request gets an id (the client's {@code X-Request-Id} when it sends a sane one), returned in
+ * its answer; when the request is over, one log line (logger {@code llm_gateway.requests}) and, for
+ * forwarded requests, the request metrics. First handler of the router; the fast path calls
+ * {@link #begin} and {@link #finish} itself.
  */
 final class RequestLog implements Handler<RoutingContext> {
 
@@ -30,22 +33,28 @@ final class RequestLog implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    String given = ctx.request().getHeader("X-Request-Id");
-    String id = given != null && SANE_ID.matcher(given).matches() ? given : newId();
-    RequestRecord record = new RequestRecord(id, ctx.request().method().name(), ctx.request().path());
+    RequestRecord record = begin(ctx.request());
     ctx.put(KEY, record);
-    ctx.response().putHeader("X-Request-Id", id);
-    ctx.addEndHandler(ar -> finish(ctx, record, ar.failed()));
+    ctx.addEndHandler(ar -> finish(ctx.response(), record, ar.failed()));
     ctx.next();
+  }
+
+  /** The request's record, its id already in the answer's headers. */
+  RequestRecord begin(HttpServerRequest request) {
+    String given = request.getHeader("X-Request-Id");
+    String id = given != null && SANE_ID.matcher(given).matches() ? given : newId();
+    RequestRecord record = new RequestRecord(id, request.method().name(), request.path());
+    request.response().putHeader("X-Request-Id", id);
+    return record;
   }
 
   static RequestRecord of(RoutingContext ctx) {
     return ctx.get(KEY);
   }
 
-  private void finish(RoutingContext ctx, RequestRecord r, boolean clientLeft) {
-    int status = ctx.response().getStatusCode();
-    r.bytesOut = ctx.response().bytesWritten();
+  void finish(HttpServerResponse response, RequestRecord r, boolean clientLeft) {
+    int status = response.getStatusCode();
+    r.bytesOut = response.bytesWritten();
     if (r.model != null) {
       metrics.request(r.model, r.backendType, r.route, status, r.stream, System.nanoTime() - r.startNanos,
           r.firstByteNanos, r.stream ? r.chunks : 0);

@@ -84,7 +84,7 @@ public final class RouterVerticle extends VerticleBase {
       return vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true)
               .setIdleTimeout(idleSeconds).setIdleTimeoutUnit(TimeUnit.SECONDS))
           .connectionHandler(Connections::quiet)
-          .requestHandler(router(settings.host()))
+          .requestHandler(requestHandler(settings.host()))
           .listen(port, settings.host())
           .recover(err -> Future.failedFuture(listenFailure(settings.host(), settings.port(), err)));
     }).onSuccess(s -> server = s);
@@ -126,9 +126,20 @@ public final class RouterVerticle extends VerticleBase {
     createdEpoch = Instant.parse(payload.getString("loaded_at")).getEpochSecond();
   }
 
-  private Router router(String listenHost) {
+  /** The fast path for the model endpoints, in front of the router for everything else. */
+  private FastPath requestHandler(String listenHost) {
+    RequestLog requestLog = new RequestLog(metrics, () -> catalog.config().gateway().requestLog());
+    ClientKeys clientKeys = new ClientKeys(() -> catalog.config().gateway().apiKeys());
+    ProxyHandler proxy = new ProxyHandler(
+        new Dispatch.Services(client, gate, limiter, metrics, new BackendKeys(env)), () -> catalog);
+    Router router = router(listenHost, requestLog, clientKeys, proxy);
+    return new FastPath(vertx, router, proxy, requestLog, clientKeys,
+        () -> !catalog.config().gateway().corsOrigins().isEmpty());
+  }
+
+  private Router router(String listenHost, RequestLog requestLog, ClientKeys clientKeys, ProxyHandler proxy) {
     Router router = Router.router(vertx);
-    router.route().handler(new RequestLog(metrics, () -> catalog.config().gateway().requestLog()));
+    router.route().handler(requestLog);
     List<String> origins = catalog.config().gateway().corsOrigins();
     if (!origins.isEmpty()) { // off by default: browsers get no cross-origin access unless allowed
       router.route().handler(CorsHandler.create().addOrigins(origins)
@@ -136,9 +147,7 @@ public final class RouterVerticle extends VerticleBase {
           .allowedHeaders(Set.of("Authorization", "Content-Type", "X-Request-Id", "X-LLM-Route"))
           .exposedHeaders(Set.of("X-Request-Id", "X-LLM-Route", "X-LLM-Model", "Retry-After")));
     }
-    router.route("/v1/*").handler(new ClientKeys(() -> catalog.config().gateway().apiKeys()));
-    ProxyHandler proxy = new ProxyHandler(
-        new Dispatch.Services(client, gate, limiter, metrics, new BackendKeys(env)), () -> catalog);
+    router.route("/v1/*").handler(clientKeys);
     ModelsHandler models = new ModelsHandler(() -> catalog, () -> createdEpoch);
     router.post(Endpoint.CHAT.path()).handler(proxy.forEndpoint(Endpoint.CHAT));
     router.post(Endpoint.COMPLETIONS.path()).handler(proxy.forEndpoint(Endpoint.COMPLETIONS));

@@ -109,6 +109,13 @@ class SecurityTest {
           config(1, 2, "cors_origins: [\"http://localhost:3000\"]"), Map.of());
       assertEquals("http://localhost:3000", preflight(vertx, open.port(), "http://localhost:3000"));
       assertNull(preflight(vertx, open.port(), "http://evil.example"));
+      // With CORS on, API calls go through the router (not the fast path) and carry the headers.
+      String allowed = vertx.createHttpClient().request(new RequestOptions().setMethod(HttpMethod.POST)
+              .setHost("127.0.0.1").setPort(open.port()).setURI("/v1/chat/completions")
+              .putHeader("Origin", "http://localhost:3000").putHeader("Content-Type", "application/json"))
+          .compose(r -> r.send(TestHttp.chat("nope", false))).map(r -> r.getHeader("Access-Control-Allow-Origin"))
+          .await(10, TimeUnit.SECONDS);
+      assertEquals("http://localhost:3000", allowed);
     } finally {
       own.close().await(20, TimeUnit.SECONDS);
     }
