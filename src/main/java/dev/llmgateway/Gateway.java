@@ -86,20 +86,20 @@ public final class Gateway {
     return vertx.deployVerticle(config)
         .compose(id -> {
           ids.add(id);
-          return vertx.deployVerticle(new ProcessVerticle(options.env(), metrics));
+          // Both need only the config: start them side by side.
+          Future<String> process = vertx.deployVerticle(new ProcessVerticle(options.env(), metrics));
+          Future<String> ollama = vertx.deployVerticle(new OllamaVerticle(options.overrides(), metrics));
+          return Future.all(process, ollama).map(all -> {
+            ids.add(process.result());
+            ids.add(ollama.result());
+            return null;
+          });
         })
-        .compose(id -> {
-          ids.add(id);
-          return vertx.deployVerticle(new OllamaVerticle(options.overrides(), metrics));
-        })
-        .compose(id -> {
-          ids.add(id);
-          return vertx.deployVerticle(() -> {
-            RouterVerticle router = new RouterVerticle(env, limiter, metrics, randomPortShare);
-            routers.add(router);
-            return router;
-          }, new DeploymentOptions().setInstances(Math.max(1, options.routerInstances())));
-        })
+        .compose(v -> vertx.deployVerticle(() -> {
+          RouterVerticle router = new RouterVerticle(env, limiter, metrics, randomPortShare);
+          routers.add(router);
+          return router;
+        }, new DeploymentOptions().setInstances(Math.max(1, options.routerInstances()))))
         .map(id -> {
           ids.add(id);
           RouterVerticle first = routers.get(0);

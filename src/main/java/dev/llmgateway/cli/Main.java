@@ -30,6 +30,9 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
+    // Backends are addressed by IP or a local name: the JDK's resolver does, without loading
+    // Netty's DNS client at startup.
+    System.setProperty("vertx.disableDnsResolver", "true");
     System.exit(run(args));
   }
 

@@ -1,7 +1,5 @@
 package dev.llmgateway.config;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -15,20 +13,15 @@ import java.util.Map;
  */
 public final class ConfigJson {
 
-  private static final ObjectMapper MAPPER = new ObjectMapper()
-      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-
   private ConfigJson() {
   }
 
-  @SuppressWarnings("unchecked")
   public static JsonObject toJson(GatewayConfig config) {
-    return new JsonObject(MAPPER.convertValue(config, Map.class));
+    return RecordJson.toJson(config);
   }
 
   public static GatewayConfig fromJson(JsonObject json) {
-    // An event-bus copy holds nested JsonObject/JsonArray, which Jackson would treat as beans.
-    return MAPPER.convertValue(plain(json), GatewayConfig.class);
+    return RecordJson.fromJson(json, GatewayConfig.class);
   }
 
   /** JsonObject/JsonArray (as Vert.x Config yields them, mixed with raw maps) to plain Java. */

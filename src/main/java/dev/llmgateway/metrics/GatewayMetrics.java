@@ -43,6 +43,16 @@ public final class GatewayMetrics {
     return new GatewayMetrics(new SimpleMeterRegistry());
   }
 
+  /** JVM memory, GC, threads, classes, CPU and uptime: once, off the event loop (it loads a lot). */
+  public void bindJvm() {
+    new io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics().bindTo(registry);
+    new io.micrometer.core.instrument.binder.jvm.JvmGcMetrics().bindTo(registry);
+    new io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics().bindTo(registry);
+    new io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics().bindTo(registry);
+    new io.micrometer.core.instrument.binder.system.ProcessorMetrics().bindTo(registry);
+    new io.micrometer.core.instrument.binder.system.UptimeMetrics().bindTo(registry);
+  }
+
   public MeterRegistry registry() {
     return registry;
   }
