@@ -88,7 +88,7 @@ final class Dispatch {
         services.metrics().queueWait(backend.id(), waited);
       }
       Future<SupervisedGate.Lease> admission = afterRefusal
-          ? services.gate().readmit(backend, config) : services.gate().admit(backend, config);
+          ? services.gate().readmit(backend) : services.gate().admit(backend);
       admission.onComplete(admitted -> {
         if (admitted.succeeded()) {
           lease = admitted.result();

@@ -1,6 +1,5 @@
 package dev.llmgateway.routing;
 
-import dev.llmgateway.config.GatewayConfig;
 import dev.llmgateway.process.ProcessVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -50,16 +49,16 @@ final class SupervisedGate {
     states.put(status.getString("id"), status.getString("state"));
   }
 
-  Future<Lease> admit(Backend backend, GatewayConfig config) {
-    return admit(backend, config, false);
+  Future<Lease> admit(Backend backend) {
+    return admit(backend, false);
   }
 
   /** After the port refused a connection: wait for the restart the crash will bring. */
-  Future<Lease> readmit(Backend backend, GatewayConfig config) {
-    return admit(backend, config, true);
+  Future<Lease> readmit(Backend backend) {
+    return admit(backend, true);
   }
 
-  private Future<Lease> admit(Backend backend, GatewayConfig config, boolean refused) {
+  private Future<Lease> admit(Backend backend, boolean refused) {
     if (backend.kind() != Backend.Kind.LLAMA_CPP) {
       return Future.succeededFuture(Lease.NONE);
     }

@@ -353,19 +353,24 @@ class ProcessSupervisionTest {
     Process first = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", classpath, "dev.llmgateway.cli.Main", "serve", "--config", dir.resolve("llm.yml").toString(),
         "--port", "0").redirectErrorStream(true).redirectOutput(dir.resolve("first.log").toFile()).start();
+    long orphan = -1;
     try {
       Await.until(() -> Integer.valueOf(1).equals(Await.quietly(() -> spawns("main-model").size())));
-      long orphan = Long.parseLong(spawns("main-model").get(0).split(" ")[0]);
+      orphan = Long.parseLong(spawns("main-model").get(0).split(" ")[0]);
+      long pid = orphan;
       first.destroyForcibly().waitFor(10, TimeUnit.SECONDS); // kill -9: no shutdown hook runs
-      assertTrue(ProcessHandle.of(orphan).map(ProcessHandle::isAlive).orElse(false), "the child outlived it");
+      assertTrue(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "the child outlived it");
 
       GatewayHarness second = GatewayHarness.start(vertx, dir, yaml, Map.of());
-      Await.until(() -> !ProcessHandle.of(orphan).map(ProcessHandle::isAlive).orElse(false));
+      Await.until(() -> !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
       TestHttp http = new TestHttp(vertx, second.port());
       awaitState(http, "main-model", "running");
-      assertNotEquals(orphan, process(http, "main-model").getLong("pid"));
+      assertNotEquals(pid, process(http, "main-model").getLong("pid"));
     } finally {
       first.destroyForcibly();
+      if (orphan > 0) { // a failed run must not leave its orphan behind
+        ProcessHandle.of(orphan).ifPresent(ProcessHandle::destroyForcibly);
+      }
     }
   }
 
