@@ -75,6 +75,8 @@ public final class MainSelectionEdit {
       if (existing == null) {
         existing = addEntry(m, comment);
         added = true;
+      } else {
+        moveEntry(existing, m); // the entry follows the Ollama server the command used
       }
       ref = LocalModel.REF_PREFIX + existing;
     } else {
@@ -120,6 +122,58 @@ public final class MainSelectionEdit {
       }
     }
     return null;
+  }
+
+  /** Points an existing entry at the model's host and port when they differ. */
+  private void moveEntry(String id, OllamaModel m) {
+    for (Node item : localModels().getValue()) {
+      if (item instanceof MappingNode entry && id.equals(String.valueOf(YamlDocument.scalar(entry, "id")).trim())) {
+        String host = YamlDocument.scalar(entry, "host");
+        String port = YamlDocument.scalar(entry, "port");
+        boolean sameHost = host == null ? m.host().equals(OllamaUrl.DEFAULT_HOST) : host.trim().equals(m.host());
+        boolean samePort = port == null ? m.port() == OllamaUrl.DEFAULT_PORT : port.trim().equals(Integer.toString(m.port()));
+        if (!sameHost) {
+          setInEntry(entry, "host", YamlScalars.format(m.host()));
+        }
+        if (!samePort) {
+          setInEntry(entry, "port", Integer.toString(m.port())); // a number, unquoted
+        }
+        if (!sameHost || !samePort) {
+          changes.add("local_models/" + id + " now uses the Ollama server at " + m.host() + ":" + m.port());
+        }
+        return;
+      }
+    }
+  }
+
+  /**
+   * Replaces an entry's scalar, or adds the key in the entry's own style (block or flow).
+   * {@code yaml} is the value as YAML text, already quoted where needed.
+   */
+  private void setInEntry(MappingNode entry, String key, String yaml) {
+    NodeTuple t = YamlDocument.lastTuple(entry, key);
+    if (t != null) {
+      replaceScalarText(t, key, yaml);
+    } else if (YamlDocument.flow(entry)) {
+      int close = doc.end(entry) - 1; // at '}'
+      int p = close;
+      while (Character.isWhitespace(text.charAt(p - 1))) {
+        p--;
+      }
+      edits.insert(p, ", " + key + ": " + yaml);
+    } else {
+      int column = entry.getValue().get(0).getKeyNode().getStartMark().getColumn();
+      insertLines(doc.nextLineStart(doc.contentEnd(entry)), indent(column) + key + ": " + yaml + nl);
+    }
+  }
+
+  /** An entry's plain value replaced by YAML text (a host, a port number). */
+  private void replaceScalarText(NodeTuple t, String key, String yaml) {
+    if (!(t.getValueNode() instanceof ScalarNode s) || doc.end(s) <= doc.start(s)
+        || doc.start(s) < doc.end(t.getKeyNode())) {
+      throw new IllegalArgumentException(key + " of the Ollama entry is not a plain value; set it by hand");
+    }
+    edits.replace(doc.start(s), doc.end(s), yaml);
   }
 
   private String addEntry(OllamaModel m, String comment) {
@@ -244,6 +298,12 @@ public final class MainSelectionEdit {
     if (unchanged) {
       return;
     }
+    String was = replaceScalar(t, key, value);
+    changes.add(key + ": " + value + " (was " + was + ")");
+  }
+
+  /** Replaces the scalar value of a key in place, keeping its quoting style; returns the old value. */
+  private String replaceScalar(NodeTuple t, String key, String value) {
     if (!(t.getValueNode() instanceof ScalarNode s) || s.getScalarStyle() == ScalarStyle.LITERAL
         || s.getScalarStyle() == ScalarStyle.FOLDED) {
       throw new IllegalArgumentException(key + " is not a single value; fix it by hand");
@@ -266,8 +326,7 @@ public final class MainSelectionEdit {
       boolean restOfLineEmpty = p == text.length() || text.charAt(p) == '\n' || text.charAt(p) == '\r';
       edits.replace(colon + 1, restOfLineEmpty ? p : colon + 1, " " + YamlScalars.format(value));
     }
-    String was = s.getValue().isEmpty() ? "empty" : s.getValue();
-    changes.add(key + ": " + value + " (was " + was + ")");
+    return s.getValue().isEmpty() ? "empty" : s.getValue();
   }
 
   private void appendAtEnd() {

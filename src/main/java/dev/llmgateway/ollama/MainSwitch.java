@@ -127,6 +127,13 @@ public final class MainSwitch {
           request.model().trim(), OllamaUrl.host(url), OllamaUrl.port(url)), url, request.model().trim()));
     }
     boolean local = configured.ref().startsWith(LocalModel.REF_PREFIX);
+    String explicit = overrides.ollamaUrl() == null ? null : OllamaUrl.normalize(overrides.ollamaUrl().value());
+    if (configured.kind() == Backend.Kind.OLLAMA && explicit != null && !explicit.equals(configured.baseUrl())) {
+      // Asked for another Ollama server (--ollama-url, OLLAMA_HOST): the entry moves there.
+      String name = configured.upstreamModel();
+      return checkMode(request, true).map(v -> new Target(new MainSelectionEdit.OllamaModel(
+          name, OllamaUrl.host(explicit), OllamaUrl.port(explicit)), explicit, name));
+    }
     Target target = configured.kind() == Backend.Kind.OLLAMA
         ? new Target(new MainSelectionEdit.Entry(configured.ref()), configured.baseUrl(), configured.upstreamModel())
         : new Target(new MainSelectionEdit.Entry(configured.ref()), null, null);

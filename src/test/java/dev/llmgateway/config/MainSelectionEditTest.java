@@ -269,4 +269,34 @@ class MainSelectionEditTest {
       throw new java.io.UncheckedIOException(e);
     }
   }
+
+  @Test
+  void movesAnExistingEntryToTheOllamaServerTheCommandUsed() {
+    String block = """
+        local_models:
+          - id: o
+            type: ollama
+            path: qwen2.5:7b
+            host: 127.0.0.1
+            port: 11434   # the usual port
+        main_llm_mode: local
+        main_llm_local: local_models/o
+        """;
+    Outcome moved = MainSelectionEdit.apply(block, new OllamaModel("qwen2.5:7b", "10.0.0.5", 11500), null, COMMENT);
+    assertEquals(block.replace("host: 127.0.0.1", "host: 10.0.0.5").replace("port: 11434", "port: 11500"),
+        moved.text());
+    assertEquals(block, MainSelectionEdit.apply(block, new OllamaModel("qwen2.5:7b", "127.0.0.1", 11434), null,
+        COMMENT).text(), "same server: not a byte changes");
+
+    String flow = """
+        local_models:
+          - {id: o, type: ollama, path: "qwen2.5:7b"}
+        main_llm_mode: local
+        main_llm_local: o
+        """;
+    assertEquals(flow.replace("path: \"qwen2.5:7b\"}", "path: \"qwen2.5:7b\", host: ollama, port: 11500}"),
+        MainSelectionEdit.apply(flow, new OllamaModel("qwen2.5:7b", "ollama", 11500), null, COMMENT).text());
+    assertEquals(flow, MainSelectionEdit.apply(flow, new OllamaModel("qwen2.5:7b", "127.0.0.1", 11434), null,
+        COMMENT).text(), "host and port absent mean the default server");
+  }
 }
