@@ -83,7 +83,9 @@ final class ModelStates {
           .put("message", process.getString("message")).put("pid", process.getLong("pid"))
           .put("process", process.getString("id")));
     }
-    return reachable(b).map(up -> row.put("state", up ? "external" : "unreachable"));
+    return reachable(b).map(up -> up ? row.put("state", "external")
+        : row.put("state", "unreachable").put("message", "nothing answers at " + b.baseUrl() + ": "
+            + b.startHint()));
   }
 
   private static String aliasOf(ModelCatalog current, String ref) {

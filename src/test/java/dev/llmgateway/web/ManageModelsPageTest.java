@@ -272,12 +272,15 @@ class ManageModelsPageTest {
     });
     assertEquals("Ollama is not reachable at http://127.0.0.1:" + ollama.port()
         + " — start it with `ollama serve`", down);
-    // External servers are probed again every few seconds: the table shows it too.
+    // External servers are probed again every few seconds: the table shows it too, with what to do.
     awaitState("Ollama-qwen2.5-7b", "unreachable");
+    assertTrue(browser.text("#models tr[data-id='Ollama-qwen2.5-7b'] .message")
+        .endsWith("is Ollama running? start it with `ollama serve`"));
     browser.find("#pull-input").sendKeys("qwen2.5:0.5b");
     browser.find("#pull-button").click();
     browser.await("a pull refused in words", d -> browser.text("#pull-error")
         .equals("Could not pull qwen2.5:0.5b: " + down));
+    browser.screenshot(SCREENSHOTS.resolve("manage-models-errors.png"));
   }
 
   @Test
