@@ -1,6 +1,7 @@
 package dev.llmgateway.web;
 
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
@@ -22,12 +23,14 @@ public final class WebPage {
     // max-age 0 with ETag/Last-Modified: browsers revalidate, so an upgraded gateway's files show at once.
     StaticHandler assets = StaticHandler.create(ROOT).setCachingEnabled(true).setMaxAgeSeconds(0)
         .setDefaultContentEncoding("UTF-8").setDirectoryListing(false).setIncludeHidden(false);
-    router.get("/").handler(WebPage::securityHeaders).handler(ctx -> ctx.response()
+    router.route("/").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(WebPage::securityHeaders)
+        .handler(ctx -> ctx.response()
         .putHeader(HttpHeaders.CONTENT_TYPE, "text/html; charset=utf-8")
         .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
         .sendFile(ROOT + "/index.html")
         .onFailure(ctx::fail));
-    router.get("/ui/*").handler(WebPage::securityHeaders).handler(assets);
+    router.route("/ui/*").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(WebPage::securityHeaders)
+        .handler(assets);
   }
 
   private static void securityHeaders(RoutingContext ctx) {

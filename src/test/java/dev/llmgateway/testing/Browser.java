@@ -51,8 +51,7 @@ public final class Browser implements AutoCloseable {
    * {@code CI} set they must run, so a missing browser fails them.
    */
   public static void assumeInstalled() {
-    List<String> missing = List.of(CHROMIUM, CHROMEDRIVER).stream()
-        .filter(p -> !Files.isExecutable(Path.of(p))).toList();
+    List<String> missing = missing();
     if (missing.isEmpty()) {
       return;
     }
@@ -64,6 +63,14 @@ public final class Browser implements AutoCloseable {
     }
     System.out.println("SKIPPED: " + reason);
     Assumptions.abort(reason);
+  }
+
+  public static boolean installed() {
+    return missing().isEmpty();
+  }
+
+  private static List<String> missing() {
+    return List.of(CHROMIUM, CHROMEDRIVER).stream().filter(p -> !Files.isExecutable(Path.of(p))).toList();
   }
 
   /** Starts a browser with a fresh profile under {@code profileDir} and the given window size. */

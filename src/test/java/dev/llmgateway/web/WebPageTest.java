@@ -99,6 +99,11 @@ class WebPageTest {
     }
     assertTrue(http.get("/ui/app.js").headers().get("Content-Type").contains("javascript"));
     assertEquals(404, http.get("/ui/missing.js").status());
+    for (String path : new String[] {"/", "/ui/style.css"}) {
+      TestHttp.Answer head = http.send(HttpMethod.HEAD, path, null, null);
+      assertEquals(200, head.status(), "HEAD " + path);
+      assertEquals("", head.body());
+    }
     assertEquals(401, http.get("/admin/models").status(), "the data stays behind the token");
   }
 
