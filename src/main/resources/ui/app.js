@@ -74,13 +74,18 @@ function onModels(list) {
 api.onFailure((failure) => {
   if (failure.status === 401) {
     askForToken(api.token ? 'That admin token was not accepted; check it and enter it again.' : null);
-  } else if (failure.code === 'admin_disabled' || failure.status === 0) {
+  } else if (failure.code === 'admin_disabled') {
+    page.live('admin endpoints are off', false);
+    page.showError(failure.message, 'connection');
+  } else if (failure.status === 0) {
+    page.live('no answer from the gateway', false);
     page.showError(failure.message, 'connection');
   }
 });
 
 function askForToken(problem) {
   api.token = null;
+  page.live('waiting for the admin token', false);
   $('token-panel').hidden = false;
   $('token-error').textContent = problem || '';
   $('token-error').hidden = !problem;

@@ -90,6 +90,9 @@ class ManageModelsPageTest {
         gateway:
           ollama_url: http://127.0.0.1:%1$d
           stop_grace_seconds: 2
+          # Chromium opens spare connections that never carry a request; the gateway's shutdown
+          # waits for those until its grace runs out (30 s by default).
+          shutdown_grace_seconds: 1
           llama_server:
             command: %2$s
         %3$s
@@ -287,6 +290,19 @@ class ManageModelsPageTest {
   }
 
   @Test
+  void saysWhatToDoWhenAdminIsOffOnAPublicAddressWithoutAToken(Vertx vertx) throws Exception {
+    startGateway(vertx, "host: 0.0.0.0");
+    openPage();
+    String banner = browser.await("the reason in the page", d -> {
+      String text = browser.text("#banner");
+      return text.isEmpty() ? null : text;
+    });
+    assertTrue(banner.contains("admin endpoints are off") && banner.contains("LLM_GATEWAY_ADMIN_TOKEN"), banner);
+    assertFalse(browser.visible("#content"));
+    assertFalse(browser.visible("#token-panel"));
+  }
+
+  @Test
   void asksForTheAdminTokenOnceAndUsesItForCallsAndStreams(Vertx vertx) throws Exception {
     startGateway(vertx, "admin_token: \"" + TOKEN + "\"");
     openPage();
@@ -296,6 +312,7 @@ class ManageModelsPageTest {
     browser.find("#token-input").sendKeys("wrong");
     browser.find("#token-form button").click();
     browser.await("a wrong token refused", d -> browser.text("#token-error").contains("not accepted"));
+    browser.screenshot(SCREENSHOTS.resolve("manage-models-token.png"));
 
     browser.find("#token-input").sendKeys(TOKEN);
     browser.find("#token-form button").click();
