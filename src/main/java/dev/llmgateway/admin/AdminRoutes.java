@@ -24,7 +24,9 @@ public final class AdminRoutes {
   public void mount(Router router, AdminAccess access) {
     router.route("/admin/*").handler(access);
     router.get("/admin/config").handler(this::config);
-    router.get("/admin/models").handler(new ModelStates(vertx, catalog)::handle);
+    ModelStates states = new ModelStates(vertx, catalog);
+    router.get("/admin/models").handler(states::handle);
+    router.get("/admin/models/events").handler(new ModelEvents(vertx, states)::handle);
     new ProcessAdminRoutes(vertx).mount(router);
   }
 

@@ -1,6 +1,7 @@
 package dev.llmgateway.admin;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
@@ -39,6 +40,19 @@ public final class EventStream {
       close();
       onClose.run();
     });
+    endOnShutdown(ctx, this::end);
+  }
+
+  /**
+   * A stopping gateway waits for requests in flight, up to its shutdown grace; a stream never ends
+   * by itself, so it ends when its connection is shut down. (Over HTTP/2 one connection carries many
+   * streams and only the last one registered is told; browsers use HTTP/1.1 here.)
+   */
+  public static void endOnShutdown(RoutingContext ctx, Runnable end) {
+    HttpConnection connection = ctx.request().connection();
+    if (connection != null) {
+      connection.shutdownHandler(v -> end.run());
+    }
   }
 
   /** An event that must arrive (state changes, the end of a job). */

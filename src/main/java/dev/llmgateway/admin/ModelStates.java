@@ -1,5 +1,7 @@
 package dev.llmgateway.admin;
 
+import dev.llmgateway.config.CloudModel;
+import dev.llmgateway.config.LocalModel;
 import dev.llmgateway.process.ProcessVerticle;
 import dev.llmgateway.routing.Backend;
 import dev.llmgateway.routing.ModelCatalog;
@@ -38,39 +40,66 @@ final class ModelStates {
   }
 
   void handle(RoutingContext ctx) {
+    snapshot().onSuccess(ctx::json).onFailure(ctx::fail);
+  }
+
+  /** {@code {"models": [...]}} as {@code GET /admin/models} answers it. */
+  Future<JsonObject> snapshot() {
     ModelCatalog current = catalog.get();
-    vertx.eventBus().<JsonObject>request(ProcessVerticle.LIST, null).onComplete(ar -> {
-      Map<String, JsonObject> processes = new HashMap<>();
-      Map<String, JsonObject> byPort = new HashMap<>();
-      if (ar.succeeded()) {
-        JsonArray all = ar.result().body().getJsonArray("processes");
-        for (int i = 0; i < all.size(); i++) {
-          JsonObject p = all.getJsonObject(i);
-          processes.put(p.getString("id"), p);
-          byPort.put(p.getString("host") + ":" + p.getInteger("port"), p);
-        }
+    return vertx.eventBus().<JsonObject>request(ProcessVerticle.LIST, null)
+        .map(reply -> reply.body().getJsonArray("processes"))
+        .otherwise(new JsonArray())
+        .compose(all -> {
+          Map<String, JsonObject> processes = new HashMap<>();
+          Map<String, JsonObject> byPort = new HashMap<>();
+          for (int i = 0; i < all.size(); i++) {
+            JsonObject p = all.getJsonObject(i);
+            processes.put(p.getString("id"), p);
+            byPort.put(p.getString("host") + ":" + p.getInteger("port"), p);
+          }
+          List<Future<JsonObject>> rows = new ArrayList<>();
+          for (Backend b : current.all()) {
+            rows.add(row(current, b, processes, byPort));
+          }
+          return Future.all(rows).map(done -> {
+            JsonArray models = new JsonArray();
+            rows.forEach(f -> models.add(f.result()));
+            return new JsonObject().put("models", models);
+          });
+        });
+  }
+
+  private Future<JsonObject> row(ModelCatalog current, Backend b, Map<String, JsonObject> processes,
+      Map<String, JsonObject> byPort) {
+    JsonObject row = new JsonObject().put("id", b.id()).put("ref", b.ref()).put("alias", aliasOf(current, b.ref()))
+        .put("type", b.kind().label()).put("backend", b.baseUrl())
+        .put("upstream_model", b.upstreamModel())
+        .put("roles", new JsonArray(current.rolesOf(b.ref())));
+    JsonObject process = b.kind() == Backend.Kind.LLAMA_CPP ? processes.get(b.id())
+        : b.kind() == Backend.Kind.CLOUD ? byPort.get(b.host() + ":" + b.port()) : null;
+    if (process != null) {
+      // "process": the id to use with /admin/processes/{id}/... (a LiteLLM proxy serves several entries)
+      return Future.succeededFuture(row.put("state", process.getString("state"))
+          .put("message", process.getString("message")).put("pid", process.getLong("pid"))
+          .put("process", process.getString("id")));
+    }
+    return reachable(b).map(up -> up ? row.put("state", "external")
+        : row.put("state", "unreachable").put("message", "nothing answers at " + b.baseUrl() + ": "
+            + b.startHint()));
+  }
+
+  private static String aliasOf(ModelCatalog current, String ref) {
+    for (LocalModel m : current.config().localModels()) {
+      if (ref.equals(m.ref())) {
+        return m.alias();
       }
-      List<Future<JsonObject>> rows = new ArrayList<>();
-      for (Backend b : current.all()) {
-        JsonObject row = new JsonObject().put("id", b.id()).put("ref", b.ref())
-            .put("type", b.kind().label()).put("backend", b.baseUrl())
-            .put("upstream_model", b.upstreamModel())
-            .put("roles", new JsonArray(current.rolesOf(b.ref())));
-        JsonObject process = b.kind() == Backend.Kind.LLAMA_CPP ? processes.get(b.id())
-            : b.kind() == Backend.Kind.CLOUD ? byPort.get(b.host() + ":" + b.port()) : null;
-        if (process != null) {
-          rows.add(Future.succeededFuture(row.put("state", process.getString("state"))
-              .put("message", process.getString("message")).put("pid", process.getLong("pid"))));
-        } else {
-          rows.add(reachable(b).map(up -> row.put("state", up ? "external" : "unreachable")));
-        }
+    }
+    for (CloudModel m : current.config().cloudModels()) {
+      if (ref.equals(m.ref())) {
+        return m.alias();
       }
-      Future.all(rows).onComplete(done -> {
-        JsonArray models = new JsonArray();
-        rows.forEach(f -> models.add(f.result()));
-        ctx.json(new JsonObject().put("models", models));
-      });
-    });
+    }
+    return null;
   }
 
   private Future<Boolean> reachable(Backend b) {

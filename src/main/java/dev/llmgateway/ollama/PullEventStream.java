@@ -1,5 +1,6 @@
 package dev.llmgateway.ollama;
 
+import dev.llmgateway.admin.EventStream;
 import dev.llmgateway.routing.ErrorResponses;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -43,6 +44,12 @@ final class PullEventStream {
     // Through the routing context: setting the response's own close handler would unhook the
     // request log and everything else that waits for this request to end.
     ctx.addEndHandler(ar -> close());
+    EventStream.endOnShutdown(ctx, () -> {
+      if (!closed) {
+        close();
+        response.end();
+      }
+    });
     consumer = vertx.eventBus().consumer(OllamaAddresses.pull(id), msg -> offer(msg.body()));
     consumer.completion()
         .compose(v -> vertx.eventBus().<JsonObject>request(OllamaAddresses.PULLS_GET, new JsonObject().put("id", id)))

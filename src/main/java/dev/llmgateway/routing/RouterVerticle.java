@@ -9,6 +9,7 @@ import dev.llmgateway.metrics.GatewayMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import dev.llmgateway.ollama.OllamaAdminRoutes;
+import dev.llmgateway.web.WebPage;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpClient;
@@ -161,6 +162,7 @@ public final class RouterVerticle extends VerticleBase {
     new AdminRoutes(vertx, () -> catalog).mount(router,
         new AdminAccess(() -> catalog.config().gateway().adminToken(), listenHost));
     new OllamaAdminRoutes(vertx).mount(router);
+    new WebPage().mount(router); // GET / and /ui/*: the "Manage models" page
     router.route().failureHandler(ErrorResponses::handleFailure);
     router.errorHandler(404, ErrorResponses::handleFailure);
     router.errorHandler(405, ErrorResponses::handleFailure);

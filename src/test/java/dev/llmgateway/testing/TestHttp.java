@@ -87,7 +87,15 @@ public final class TestHttp {
 
   /** Opens {@code GET path} as an event stream (server-sent events), once its head has arrived. */
   public Stream openEvents(String path) throws Exception {
+    return openEvents(path, null);
+  }
+
+  /** Like {@link #openEvents(String)}, with {@code Authorization: Bearer <token>} unless null. */
+  public Stream openEvents(String path, String token) throws Exception {
     HttpClientRequest req = client.request(HttpMethod.GET, path).await(10, TimeUnit.SECONDS);
+    if (token != null) {
+      req.putHeader("Authorization", "Bearer " + token);
+    }
     return req.send().map(resp -> new Stream(req, resp)).await(10, TimeUnit.SECONDS);
   }
 

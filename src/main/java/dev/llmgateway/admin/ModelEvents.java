@@ -1,0 +1,104 @@
+package dev.llmgateway.admin;
+
+import dev.llmgateway.config.ConfigVerticle;
+import dev.llmgateway.process.ProcessVerticle;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * {@code GET /admin/models/events}: the {@code GET /admin/models} list as server-sent events
+ * ({@code event: models}), first at once, then whenever it changes. A process state change
+ * ({@code llm.process.status}) or a new config ({@code llm.config.changed}) triggers a fresh
+ * snapshot after a short pause (which coalesces bursts and lets this router instance swap its config
+ * first); servers the gateway does not run publish nothing, so they are probed again every few
+ * seconds. A snapshot equal to the last one sent is not sent again.
+ */
+final class ModelEvents {
+
+  /** Lets the router instance apply a new config before the snapshot reads it, and merges bursts. */
+  static final long SETTLE_MS = 150;
+  /** How often Ollama and LiteLLM servers the gateway does not run are probed again. */
+  static final long PROBE_MS = 5_000;
+
+  private final Vertx vertx;
+  private final ModelStates states;
+
+  ModelEvents(Vertx vertx, ModelStates states) {
+    this.vertx = vertx;
+    this.states = states;
+  }
+
+  void handle(RoutingContext ctx) {
+    new Feed(ctx).open();
+  }
+
+  /** One client's feed. Lives on the event loop of the request, so its fields need no locking. */
+  private final class Feed {
+    private final RoutingContext ctx;
+    private MessageConsumer<JsonObject> status;
+    private MessageConsumer<JsonObject> config;
+    private EventStream stream;
+    private long periodic = -1;
+    private boolean scheduled;
+    private boolean busy;
+    private boolean again;
+    private boolean closed;
+    private String last;
+
+    Feed(RoutingContext ctx) {
+      this.ctx = ctx;
+    }
+
+    void open() {
+      status = vertx.eventBus().consumer(ProcessVerticle.STATUS, msg -> schedule());
+      config = vertx.eventBus().consumer(ConfigVerticle.CHANGED, msg -> schedule());
+      stream = new EventStream(vertx, ctx, this::close);
+      periodic = vertx.setPeriodic(PROBE_MS, t -> refresh());
+      refresh();
+    }
+
+    private void schedule() {
+      if (!scheduled && !closed) {
+        scheduled = true;
+        vertx.setTimer(SETTLE_MS, t -> {
+          scheduled = false;
+          refresh();
+        });
+      }
+    }
+
+    private void refresh() {
+      if (closed) {
+        return;
+      }
+      if (busy) { // one snapshot at a time; take another one right after
+        again = true;
+        return;
+      }
+      busy = true;
+      states.snapshot().onComplete(ar -> {
+        busy = false;
+        if (ar.succeeded()) {
+          String encoded = ar.result().encode();
+          if (!encoded.equals(last)) {
+            last = encoded;
+            stream.send("models", ar.result());
+          }
+        }
+        if (again) {
+          again = false;
+          refresh();
+        }
+      });
+    }
+
+    private void close() {
+      closed = true;
+      status.unregister();
+      config.unregister();
+      vertx.cancelTimer(periodic);
+    }
+  }
+}
