@@ -82,7 +82,11 @@ public final class RouterVerticle extends VerticleBase {
       // Connections idle (nothing read or written) for longer than any backend may be silent
       // are dead weight: close them.
       int idleSeconds = (int) Math.min(Integer.MAX_VALUE, settings.requestTimeoutMs() / 1000 + 60);
+      // HTTP/1.1 only (what OpenAI SDKs, curl and browsers use over plain HTTP): with h2c on, a
+      // connection that has not sent its first bytes yet (browsers open spare ones) is neither
+      // HTTP/1 nor HTTP/2 and holds a graceful shutdown for the whole grace.
       return vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true)
+              .setHttp2ClearTextEnabled(false)
               .setIdleTimeout(idleSeconds).setIdleTimeoutUnit(TimeUnit.SECONDS))
           .connectionHandler(Connections::quiet)
           .requestHandler(requestHandler(settings.host()))
