@@ -154,6 +154,10 @@ export class PullsView {
         ? 'Cancelled. Pulling it again resumes the download.'
         : `Pull failed: ${data.error || 'Ollama gave no reason; see the gateway log'}`;
       error.hidden = false;
+      if (!data.total_bytes) { // nothing was downloaded: an empty bar would only confuse
+        li.querySelector('progress').hidden = true;
+        li.querySelector('.pull-figures').hidden = true;
+      }
       li.querySelector('.pull-status').textContent = data.state === 'cancelled' ? 'cancelled' : 'failed';
     }
   }
