@@ -149,8 +149,15 @@ class SecurityTest {
       for (String model : List.of("local", "inline", "env", "nope")) {
         answers.append(http.getWithToken("/v1/models/" + model, CLIENT_KEY).body());
         HttpClientRequest req = http.raw().request(HttpMethod.POST, "/v1/chat/completions").await(5, TimeUnit.SECONDS);
-        answers.append(req.putHeader("Content-Type", "application/json").putHeader("Authorization", "Bearer " + CLIENT_KEY)
-            .send(TestHttp.chat(model, false)).compose(r -> r.body()).await(10, TimeUnit.SECONDS));
+        try {
+          answers.append(req.putHeader("Content-Type", "application/json")
+              .putHeader("Authorization", "Bearer " + CLIENT_KEY)
+              .send(TestHttp.chat(model, false)).compose(r -> r.body()).await(10, TimeUnit.SECONDS));
+        } catch (java.util.concurrent.TimeoutException e) {
+          // Say which model hung, and what the gateway thought of it (a CI run once timed out here).
+          throw new AssertionError("no answer within 10 s for model " + model + "; processes: "
+              + http.getWithToken("/admin/processes", ADMIN_TOKEN).body(), e);
+        }
       }
       answers.append(http.get("/v1/models").body()); // 401: names no key
       // A broken edit that mentions the keys must not echo them either.
@@ -166,6 +173,9 @@ class SecurityTest {
       Main.run(w, w, "models", "-c", gw.configFile().toString());
       Main.run(w, w, "config", "check", "-c", gw.configFile().toString());
       answers.append(cli);
+    } catch (Exception | AssertionError e) {
+      originalErr.print(captured); // the gateway's own log says why
+      throw e;
     } finally {
       System.setErr(originalErr);
       System.setOut(originalOut);
