@@ -13,6 +13,8 @@ import io.vertx.junit5.VertxExtension;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -20,19 +22,35 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The official OpenAI Node SDK (installed into e2e/ by scripts/test) lists models, chats (streaming
- * and not) and embeds (base64, the SDK's default, and float) through the gateway to an Ollama entry. In CI the SDK must be there; elsewhere the test is
- * skipped with a reason when Node or the SDK is missing.
+ * The official OpenAI SDKs for Node and Python (installed into e2e/ by scripts/test) list models,
+ * chat (streaming and not) and embed (base64, the SDKs' default, and float) through the gateway to an
+ * Ollama entry. In CI the Node SDK must be there; a test is otherwise skipped with a reason when its
+ * runtime or SDK is missing.
  */
 @ExtendWith(VertxExtension.class)
 class OpenAiSdkTest {
 
-  private static final Path SCRIPT = Path.of("e2e/openai-sdk.mjs");
+  private static final Path NODE_SCRIPT = Path.of("e2e/openai-sdk.mjs");
+  private static final Path PYTHON_SCRIPT = Path.of("e2e/openai_sdk.py");
+  /** The virtual environment scripts/test makes and installs the Python SDK into. */
+  private static final Path PYTHON = Path.of("e2e/.venv/bin/python");
 
   @Test
   void officialNodeClientListsModelsChatsAndEmbedsThroughAnOllamaEntry(Vertx vertx, @TempDir Path dir)
       throws Exception {
-    requireSdk();
+    requireNodeSdk();
+    assertSeen(run(vertx, dir, "node", NODE_SCRIPT.toString()));
+  }
+
+  @Test
+  void officialPythonClientListsModelsChatsAndEmbedsThroughAnOllamaEntry(Vertx vertx, @TempDir Path dir)
+      throws Exception {
+    requirePythonSdk();
+    assertSeen(run(vertx, dir, PYTHON.toString(), PYTHON_SCRIPT.toString()));
+  }
+
+  /** Runs an SDK script against a gateway whose main model is an Ollama entry; its one JSON line. */
+  private static JsonObject run(Vertx vertx, Path dir, String... command) throws Exception {
     FakeOllama ollama = new FakeOllama(vertx, "qwen2.5:0.5b");
     ollama.start().await(5, TimeUnit.SECONDS);
     GatewayHarness gateway = GatewayHarness.start(vertx, dir, """
@@ -44,13 +62,19 @@ class OpenAiSdkTest {
         main_llm_local: local_models/Ollama-qwen2.5-0.5b
         """.formatted(ollama.port()), Map.of());
 
-    Process node = new ProcessBuilder("node", SCRIPT.toString(),
-        "http://127.0.0.1:" + gateway.port() + "/v1", "main").redirectErrorStream(true).start();
-    assertTrue(node.waitFor(60, TimeUnit.SECONDS), "the SDK script finished");
-    String output = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-    assertEquals(0, node.exitValue(), output);
+    List<String> args = new ArrayList<>(List.of(command));
+    args.add("http://127.0.0.1:" + gateway.port() + "/v1");
+    args.add("main");
+    Process sdk = new ProcessBuilder(args).redirectErrorStream(true).start();
+    assertTrue(sdk.waitFor(60, TimeUnit.SECONDS), "the SDK script finished");
+    String output = new String(sdk.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    assertEquals(0, sdk.exitValue(), output);
+    System.out.println("OpenAI SDK (" + command[0] + ") saw: " + output.substring(output.lastIndexOf('\n') + 1));
+    return new JsonObject(output.substring(output.lastIndexOf('\n') + 1));
+  }
 
-    JsonObject seen = new JsonObject(output.substring(output.lastIndexOf('\n') + 1));
+  private static void assertSeen(JsonObject seen) {
+    String output = seen.encode();
     assertEquals("Ollama-qwen2.5-0.5b", seen.getJsonArray("models").getString(0));
     assertEquals("Hi from Ollama", seen.getString("chat"));
     assertEquals("qwen2.5:0.5b", seen.getString("chatModel"));
@@ -75,7 +99,7 @@ class OpenAiSdkTest {
     }
   }
 
-  private static void requireSdk() throws InterruptedException {
+  private static void requireNodeSdk() throws InterruptedException {
     boolean ci = System.getenv("CI") != null;
     String missing = null;
     try {
@@ -94,5 +118,31 @@ class OpenAiSdkTest {
     }
     String reason = missing;
     assumeTrue(reason == null, () -> "skipping the OpenAI SDK test: " + reason);
+  }
+
+  /**
+   * Installed from PyPI by scripts/test when the machine reaches it. Our CI machines are promised
+   * Maven Central, Debian and npm only, so unlike the Node test this one is skipped (with the reason
+   * printed) wherever the SDK could not be installed, CI included.
+   */
+  private static void requirePythonSdk() throws InterruptedException {
+    String missing = null;
+    if (!Files.isExecutable(PYTHON)) {
+      missing = PYTHON + " does not exist (scripts/test makes it when python3 and PyPI are there)";
+    } else {
+      try {
+        Process p = new ProcessBuilder(PYTHON.toString(), "-c", "import openai").redirectErrorStream(true).start();
+        if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+          missing = "the OpenAI Python SDK is not installed in " + PYTHON;
+        }
+      } catch (java.io.IOException e) {
+        missing = PYTHON + " does not run";
+      }
+    }
+    String reason = missing;
+    if (reason != null) {
+      System.out.println("skipping the OpenAI Python SDK test: " + reason);
+    }
+    assumeTrue(reason == null, () -> "skipping the OpenAI Python SDK test: " + reason);
   }
 }
