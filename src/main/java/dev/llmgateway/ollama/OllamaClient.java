@@ -6,6 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpHeaders;
@@ -103,23 +104,29 @@ public final class OllamaClient {
   public OllamaCall<Void> pull(String model, Handler<JsonObject> onLine) {
     OllamaCall<Void> call = new OllamaCall<>(url);
     Buffer body = new JsonObject().put("model", model).toBuffer();
-    http.request(options(HttpMethod.POST, "/api/pull"))
-        .compose(req -> {
-          call.attach(req);
-          return req.putHeader(HttpHeaders.CONTENT_TYPE, "application/json").send(body);
-        })
-        .onComplete(ar -> {
-          if (ar.failed()) {
-            call.fail(classify(ar.cause()));
-          } else if (ar.result().statusCode() != 200) {
-            HttpClientResponse resp = ar.result();
-            resp.body().onComplete(b -> call.fail(b.succeeded()
-                ? answerError(resp.statusCode(), b.result(), model) : classify(b.cause())));
-          } else {
-            call.accepted();
-            readPullLines(ar.result(), model, call, onLine);
-          }
-        });
+    // The answer's handlers are set inside the request's callback, which runs on the request's
+    // event loop: chained from a caller on another thread (the CLI's), they could come after the
+    // first lines, or the end, had already been delivered to nobody.
+    http.request(options(HttpMethod.POST, "/api/pull")).onComplete(requested -> {
+      if (requested.failed()) {
+        call.fail(classify(requested.cause()));
+        return;
+      }
+      HttpClientRequest req = requested.result();
+      call.attach(req);
+      req.putHeader(HttpHeaders.CONTENT_TYPE, "application/json").send(body).onComplete(ar -> {
+        if (ar.failed()) {
+          call.fail(classify(ar.cause()));
+        } else if (ar.result().statusCode() != 200) {
+          HttpClientResponse resp = ar.result();
+          resp.body().onComplete(b -> call.fail(b.succeeded()
+              ? answerError(resp.statusCode(), b.result(), model) : classify(b.cause())));
+        } else {
+          call.accepted();
+          readPullLines(ar.result(), model, call, onLine);
+        }
+      });
+    });
     return call;
   }
 
@@ -184,14 +191,13 @@ public final class OllamaClient {
           if (call != null) {
             call.attach(req);
           }
-          if (body == null) {
-            return req.send();
-          }
-          return req.putHeader(HttpHeaders.CONTENT_TYPE, "application/json").send(body.toBuffer());
+          Future<HttpClientResponse> sent = body == null ? req.send()
+              : req.putHeader(HttpHeaders.CONTENT_TYPE, "application/json").send(body.toBuffer());
+          // Read the body in here, on the request's event loop (see pull)
+          return sent.compose(resp -> resp.body().compose(b -> resp.statusCode() / 100 == 2
+              ? Future.succeededFuture(b)
+              : Future.failedFuture(answerError(resp.statusCode(), b, model))));
         })
-        .compose(resp -> resp.body().compose(b -> resp.statusCode() / 100 == 2
-            ? Future.succeededFuture(b)
-            : Future.failedFuture(answerError(resp.statusCode(), b, model))))
         .recover(err -> Future.failedFuture(classify(err)));
   }
 

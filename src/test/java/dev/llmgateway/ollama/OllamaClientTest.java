@@ -48,6 +48,22 @@ class OllamaClientTest {
     return result.future().await(5, TimeUnit.SECONDS);
   }
 
+  /**
+   * The CLI calls from its main thread, not from a context. Chained there, a step that reads the
+   * answer could be attached after Vert.x had delivered it (to nobody), and the call hung: 1 in 20 in
+   * a loop like this one, before the client read answers inside the request's own callback.
+   */
+  @Test
+  void answersCallersOnAnyThreadEveryTime() throws Exception {
+    for (int i = 0; i < 200; i++) {
+      assertEquals(1, client.models().await(5, TimeUnit.SECONDS).size(), "call " + i);
+    }
+    List<JsonObject> lines = new CopyOnWriteArrayList<>();
+    client.pull("qwen2.5:0.5b", lines::add).result().await(10, TimeUnit.SECONDS);
+    assertEquals("pulling manifest", lines.get(0).getString("status"));
+    assertEquals(13, lines.size(), lines.toString());
+  }
+
   @Test
   void readsPullLinesWholeThoughEveryWriteSplitsOneInTheMiddle() throws Exception {
     List<JsonObject> lines = new CopyOnWriteArrayList<>();

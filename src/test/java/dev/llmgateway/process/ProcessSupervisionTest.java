@@ -145,8 +145,8 @@ class ProcessSupervisionTest {
     List<Future<Integer>> answers = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
       answers.add(http.raw().request(HttpMethod.POST, "/v1/chat/completions")
-          .compose(req -> req.putHeader("Content-Type", "application/json").send(TestHttp.chat("lazy", false)))
-          .compose(resp -> resp.body().map(b -> resp.statusCode())));
+          .compose(req -> req.putHeader("Content-Type", "application/json").send(TestHttp.chat("lazy", false))
+              .compose(resp -> resp.body().map(b -> resp.statusCode()))));
     }
     Future.all(answers).await(60, TimeUnit.SECONDS);
     answers.forEach(f -> assertEquals(200, f.result()));

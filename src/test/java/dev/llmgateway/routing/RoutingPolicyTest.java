@@ -181,8 +181,9 @@ class RoutingPolicyTest {
     String body = new JsonObject().put("model", "local-main").put("messages", new JsonArray()
         .add(new JsonObject().put("role", "user").put("content", content))).encode();
     return http.raw().request(HttpMethod.POST, "/v1/chat/completions")
-        .compose(req -> req.putHeader("Content-Type", "application/json").send(body))
-        .compose(resp -> resp.body().map(b -> new TestHttp.Answer(resp.statusCode(), resp.headers(), b.toString())));
+        .compose(req -> req.putHeader("Content-Type", "application/json").send(body)
+            .compose(resp -> resp.body().map(b -> new TestHttp.Answer(resp.statusCode(), resp.headers(),
+                b.toString()))));
   }
 
   private double metric(String name, String labels) throws Exception {
@@ -257,9 +258,9 @@ class RoutingPolicyTest {
   void countsRequestsInMetricsAndTracksRequestIds() throws Exception {
     gateway("");
     HttpClientRequest req = http.raw().request(HttpMethod.POST, "/v1/chat/completions").await(5, TimeUnit.SECONDS);
-    TestHttp.Answer answer = req.putHeader("Content-Type", "application/json").putHeader("X-Request-Id", "trace-123")
-        .send(TestHttp.chat("local-main", false))
-        .compose(resp -> resp.body().map(b -> new TestHttp.Answer(resp.statusCode(), resp.headers(), b.toString())))
+    TestHttp.Answer answer = TestHttp.onLoop(vertx, () -> req.putHeader("Content-Type", "application/json")
+        .putHeader("X-Request-Id", "trace-123").send(TestHttp.chat("local-main", false))
+        .compose(resp -> resp.body().map(b -> new TestHttp.Answer(resp.statusCode(), resp.headers(), b.toString()))))
         .await(10, TimeUnit.SECONDS);
     assertEquals("trace-123", answer.headers().get("X-Request-Id"));
     assertEquals("trace-123", local.lastRequest().headers().get("X-Request-Id"));

@@ -150,9 +150,9 @@ class SecurityTest {
         answers.append(http.getWithToken("/v1/models/" + model, CLIENT_KEY).body());
         HttpClientRequest req = http.raw().request(HttpMethod.POST, "/v1/chat/completions").await(5, TimeUnit.SECONDS);
         try {
-          answers.append(req.putHeader("Content-Type", "application/json")
+          answers.append(TestHttp.onLoop(vertx, () -> req.putHeader("Content-Type", "application/json")
               .putHeader("Authorization", "Bearer " + CLIENT_KEY)
-              .send(TestHttp.chat(model, false)).compose(r -> r.body()).await(10, TimeUnit.SECONDS));
+              .send(TestHttp.chat(model, false)).compose(r -> r.body())).await(10, TimeUnit.SECONDS));
         } catch (java.util.concurrent.TimeoutException e) {
           // Say which model hung, and what the gateway thought of it (a CI run once timed out here).
           throw new AssertionError("no answer within 10 s for model " + model + "; processes: "
