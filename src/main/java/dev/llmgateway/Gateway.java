@@ -37,8 +37,12 @@ public final class Gateway {
       Map<String, String> env, PrometheusMeterRegistry registry) {
 
     public static Options of(Path configFile, Overrides overrides) {
+      return of(configFile, overrides, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    }
+
+    public static Options of(Path configFile, Overrides overrides, PrometheusMeterRegistry registry) {
       return new Options(configFile, overrides, Runtime.getRuntime().availableProcessors(), 1000,
-          System.getenv(), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+          System.getenv(), registry);
     }
 
     public Options withRouterInstances(int n) {

@@ -33,6 +33,12 @@ public final class Main implements Runnable {
     // Backends are addressed by IP or a local name: the JDK's resolver does, without loading
     // Netty's DNS client at startup.
     System.setProperty("vertx.disableDnsResolver", "true");
+    // Netty 4.2 registers JFR events for its buffer allocator on first use: ~90 ms of JFR set-up
+    // (generated classes) on the way to the first answer, and a check per allocation, for events
+    // nobody records. -Dio.netty.jfr.enabled=true brings them back for a profiling session.
+    if (System.getProperty("io.netty.jfr.enabled") == null) {
+      System.setProperty("io.netty.jfr.enabled", "false");
+    }
     System.exit(run(args));
   }
 
