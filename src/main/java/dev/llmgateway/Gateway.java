@@ -37,12 +37,8 @@ public final class Gateway {
       Map<String, String> env, PrometheusMeterRegistry registry) {
 
     public static Options of(Path configFile, Overrides overrides) {
-      return of(configFile, overrides, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
-    }
-
-    public static Options of(Path configFile, Overrides overrides, PrometheusMeterRegistry registry) {
       return new Options(configFile, overrides, Runtime.getRuntime().availableProcessors(), 1000,
-          System.getenv(), registry);
+          System.getenv(), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     }
 
     public Options withRouterInstances(int n) {

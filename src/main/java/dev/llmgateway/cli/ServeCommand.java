@@ -4,13 +4,10 @@ import dev.llmgateway.Gateway;
 import dev.llmgateway.config.ConfigException;
 import dev.llmgateway.config.Overrides;
 import dev.llmgateway.metrics.GatewayMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
@@ -53,24 +50,13 @@ final class ServeCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     Overrides overrides = Overrides.of(host, port, llamaServer, ollamaUrl, modelPath, System.getenv());
-    // The metrics registry (~100 ms of class loading) is built on another core while Vert.x starts.
-    CompletableFuture<PrometheusMeterRegistry> registry = new CompletableFuture<>();
-    Thread registryThread = new Thread(() -> {
-      try {
-        registry.complete(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
-      } catch (Throwable e) {
-        registry.completeExceptionally(e);
-      }
-    }, "llm-gateway-metrics-init");
-    registryThread.setDaemon(true);
-    registryThread.start();
-    // Vert.x's own metrics SPI is left off: its per-request HTTP metrics duplicate the gateway's
-    // (with worse labels), and starting it costs ~100 ms; JVM metrics are bound once listening.
-    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
-    Gateway.Options options = Gateway.Options.of(config.path(), overrides, registry.join());
+    Gateway.Options options = Gateway.Options.of(config.path(), overrides);
     if (instances != null) {
       options = options.withRouterInstances(Math.max(1, instances));
     }
+    // Vert.x's own metrics SPI is left off: its per-request HTTP metrics duplicate the gateway's
+    // (with worse labels), and starting it costs ~100 ms; JVM metrics are bound once listening.
+    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
     Gateway gateway;
     try {
       gateway = Gateway.start(vertx, options).await();

@@ -7,7 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.llmgateway.testing.FakeBackend;
 import dev.llmgateway.testing.FakeOllama;
-import io.vertx.core.Context;
+import dev.llmgateway.testing.TestHttp;
+import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -30,7 +31,7 @@ class OllamaClientTest {
   private FakeOllama ollama;
   private HttpClient http;
   private OllamaClient client;
-  private Context context;
+  private Vertx vertx;
 
   @BeforeEach
   void start(Vertx vertx) throws Exception {
@@ -38,14 +39,12 @@ class OllamaClientTest {
     ollama.start().await(5, TimeUnit.SECONDS);
     http = vertx.createHttpClient();
     client = new OllamaClient(http, "http://127.0.0.1:" + ollama.port(), 2000, 5000);
-    context = vertx.getOrCreateContext();
+    this.vertx = vertx;
   }
 
   /** Calls are used from one context, as the verticle does. */
   private <T> T onContext(Supplier<T> action) throws Exception {
-    Promise<T> result = Promise.promise();
-    context.runOnContext(v -> result.complete(action.get()));
-    return result.future().await(5, TimeUnit.SECONDS);
+    return TestHttp.onLoop(vertx, () -> Future.succeededFuture(action.get())).await(5, TimeUnit.SECONDS);
   }
 
   /**

@@ -7,7 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.llmgateway.testing.Await;
 import dev.llmgateway.testing.Sse;
-import io.vertx.core.Promise;
+import dev.llmgateway.testing.TestHttp;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
@@ -63,12 +64,10 @@ class PullEventStreamTest {
 
   /** Publishes the way the verticle does: from its own context, in order. */
   private void publish(List<JsonObject> events) throws Exception {
-    Promise<Void> done = Promise.promise();
-    vertx.getOrCreateContext().runOnContext(v -> {
+    TestHttp.onLoop(vertx, () -> {
       events.forEach(e -> vertx.eventBus().publish(ADDRESS, e));
-      done.complete();
-    });
-    done.future().await(10, TimeUnit.SECONDS);
+      return Future.succeededFuture();
+    }).await(10, TimeUnit.SECONDS);
   }
 
   private HttpClientResponse open(StringBuilder received) throws Exception {
@@ -143,12 +142,10 @@ class PullEventStreamTest {
 
   /** A request to the pull's address finds nobody once the stream has let go. */
   private void assertNoConsumer() throws Exception {
-    Promise<Object> answer = Promise.promise();
-    vertx.getOrCreateContext().runOnContext(v -> vertx.eventBus().request(ADDRESS, new JsonObject(),
-            new DeliveryOptions().setSendTimeout(500))
-        .onComplete(ar -> answer.handle(ar.map(m -> (Object) m))));
+    Future<Object> answer = TestHttp.onLoop(vertx, () -> vertx.eventBus().request(ADDRESS, new JsonObject(),
+        new DeliveryOptions().setSendTimeout(500)).map(m -> (Object) m));
     ReplyException e = assertInstanceOf(ReplyException.class,
-        assertThrows(Exception.class, () -> answer.future().await(5, TimeUnit.SECONDS)));
+        assertThrows(Exception.class, () -> answer.await(5, TimeUnit.SECONDS)));
     assertEquals(ReplyFailure.NO_HANDLERS, e.failureType());
   }
 }
