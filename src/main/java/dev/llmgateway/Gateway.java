@@ -1,8 +1,11 @@
 package dev.llmgateway;
 
-import dev.llmgateway.config.ConfigVerticle;
+import dev.llmgateway.configfile.ConfigVerticle;
 import dev.llmgateway.config.Overrides;
 import dev.llmgateway.admin.AdminAccess;
+import dev.llmgateway.admin.AdminRoutes;
+import dev.llmgateway.ollama.OllamaAdminRoutes;
+import dev.llmgateway.web.WebPage;
 import dev.llmgateway.metrics.GatewayMetrics;
 import dev.llmgateway.process.ProcessVerticle;
 import dev.llmgateway.routing.ConcurrencyLimiter;
@@ -96,7 +99,9 @@ public final class Gateway {
           });
         })
         .compose(v -> vertx.deployVerticle(() -> {
-          RouterVerticle router = new RouterVerticle(env, limiter, metrics, randomPortShare);
+          // The page's /admin calls pass the access rule that AdminRoutes mounts first.
+          RouterVerticle router = new RouterVerticle(env, limiter, metrics, randomPortShare,
+              () -> List.of(new AdminRoutes(), new OllamaAdminRoutes(), new WebPage()));
           routers.add(router);
           return router;
         }, new DeploymentOptions().setInstances(Math.max(1, options.routerInstances()))))

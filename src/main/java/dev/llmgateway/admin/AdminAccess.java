@@ -1,7 +1,7 @@
 package dev.llmgateway.admin;
 
-import dev.llmgateway.routing.ApiError;
-import dev.llmgateway.routing.ErrorResponses;
+import dev.llmgateway.api.ApiError;
+import dev.llmgateway.api.ErrorResponses;
 import io.vertx.core.Handler;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.HttpHeaders;

@@ -1,7 +1,8 @@
 package dev.llmgateway.admin;
 
-import dev.llmgateway.config.ConfigVerticle;
-import dev.llmgateway.process.ProcessVerticle;
+import dev.llmgateway.bus.ConfigBus;
+import dev.llmgateway.bus.ProcessBus;
+import dev.llmgateway.api.EventStream;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
@@ -52,8 +53,8 @@ final class ModelEvents {
     }
 
     void open() {
-      status = vertx.eventBus().consumer(ProcessVerticle.STATUS, msg -> schedule());
-      config = vertx.eventBus().consumer(ConfigVerticle.CHANGED, msg -> schedule());
+      status = vertx.eventBus().consumer(ProcessBus.STATUS, msg -> schedule());
+      config = vertx.eventBus().consumer(ConfigBus.CHANGED, msg -> schedule());
       stream = new EventStream(vertx, ctx, this::close);
       periodic = vertx.setPeriodic(PROBE_MS, t -> refresh());
       refresh();

@@ -1,16 +1,16 @@
 package dev.llmgateway.admin;
 
+import dev.llmgateway.bus.ProcessBus;
 import dev.llmgateway.config.CloudModel;
 import dev.llmgateway.config.LocalModel;
-import dev.llmgateway.process.ProcessVerticle;
-import dev.llmgateway.routing.Backend;
-import dev.llmgateway.routing.ModelCatalog;
+import dev.llmgateway.model.Backend;
+import dev.llmgateway.model.ModelCatalog;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
-import dev.llmgateway.routing.Connections;
+import dev.llmgateway.api.Connections;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
@@ -46,7 +46,7 @@ final class ModelStates {
   /** {@code {"models": [...]}} as {@code GET /admin/models} answers it. */
   Future<JsonObject> snapshot() {
     ModelCatalog current = catalog.get();
-    return vertx.eventBus().<JsonObject>request(ProcessVerticle.LIST, null)
+    return vertx.eventBus().<JsonObject>request(ProcessBus.LIST, null)
         .map(reply -> reply.body().getJsonArray("processes"))
         .otherwise(new JsonArray())
         .compose(all -> {

@@ -1,8 +1,9 @@
 package dev.llmgateway.admin;
 
-import dev.llmgateway.process.ProcessVerticle;
-import dev.llmgateway.routing.ApiError;
-import dev.llmgateway.routing.ErrorResponses;
+import dev.llmgateway.bus.ProcessBus;
+import dev.llmgateway.api.EventStream;
+import dev.llmgateway.api.ApiError;
+import dev.llmgateway.api.ErrorResponses;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
@@ -28,8 +29,8 @@ final class ProcessAdminRoutes {
   }
 
   void mount(Router router) {
-    router.get("/admin/processes").handler(ctx -> ask(ctx, ProcessVerticle.LIST, null));
-    router.post("/admin/processes/:id/:action").handler(ctx -> ask(ctx, ProcessVerticle.COMMAND,
+    router.get("/admin/processes").handler(ctx -> ask(ctx, ProcessBus.LIST, null));
+    router.post("/admin/processes/:id/:action").handler(ctx -> ask(ctx, ProcessBus.COMMAND,
         new JsonObject().put("id", ctx.pathParam("id")).put("action", ctx.pathParam("action"))));
     router.get("/admin/processes/:id/logs").handler(this::logs);
   }
@@ -50,14 +51,14 @@ final class ProcessAdminRoutes {
     boolean[] tailSent = {false};
     EventStream[] stream = {null};
     // Subscribe before asking for the tail, so no line falls between the two.
-    MessageConsumer<JsonObject> live = vertx.eventBus().consumer(ProcessVerticle.LOG_PREFIX + id, msg -> {
+    MessageConsumer<JsonObject> live = vertx.eventBus().consumer(ProcessBus.LOG_PREFIX + id, msg -> {
       if (tailSent[0]) {
         stream[0].offer("log", msg.body());
       } else {
         early.add(msg.body());
       }
     });
-    vertx.eventBus().<JsonObject>request(ProcessVerticle.LOGS, new JsonObject().put("id", id))
+    vertx.eventBus().<JsonObject>request(ProcessBus.LOGS, new JsonObject().put("id", id))
         .onComplete(ar -> {
           if (ar.failed()) {
             live.unregister();
@@ -77,7 +78,7 @@ final class ProcessAdminRoutes {
   }
 
   static ApiError error(Throwable cause) {
-    if (cause instanceof ReplyException re && re.failureCode() == ProcessVerticle.NOT_FOUND) {
+    if (cause instanceof ReplyException re && re.failureCode() == ProcessBus.NOT_FOUND) {
       return new ApiError(404, "invalid_request_error", "process_not_found", "id", re.getMessage());
     }
     if (cause instanceof ReplyException re && re.failureCode() == 400) {

@@ -2,8 +2,8 @@ package dev.llmgateway.cli;
 
 import dev.llmgateway.config.ConfigBinder;
 import dev.llmgateway.config.ConfigProblem;
-import dev.llmgateway.routing.Backend;
-import dev.llmgateway.routing.ModelCatalog;
+import dev.llmgateway.model.Backend;
+import dev.llmgateway.model.ModelCatalog;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

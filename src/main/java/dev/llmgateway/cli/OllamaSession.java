@@ -3,7 +3,7 @@ package dev.llmgateway.cli;
 import dev.llmgateway.config.GatewaySettings;
 import dev.llmgateway.ollama.OllamaClient;
 import dev.llmgateway.ollama.OllamaException;
-import dev.llmgateway.routing.ApiError;
+import dev.llmgateway.api.ApiError;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import java.io.PrintWriter;

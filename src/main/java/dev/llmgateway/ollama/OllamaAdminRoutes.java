@@ -1,7 +1,11 @@
 package dev.llmgateway.ollama;
 
-import dev.llmgateway.routing.ApiError;
-import dev.llmgateway.routing.ErrorResponses;
+import dev.llmgateway.bus.BusErrors;
+import dev.llmgateway.bus.OllamaBus;
+import dev.llmgateway.api.ApiError;
+import dev.llmgateway.api.ErrorResponses;
+import dev.llmgateway.api.RouteMount;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.DecodeException;
@@ -14,31 +18,30 @@ import io.vertx.ext.web.handler.BodyHandler;
  * {@code /admin/ollama/*} and {@code PUT /admin/main}. Mounted behind the admin access handler; each
  * endpoint asks {@link OllamaVerticle} over the event bus, so all router instances share its state.
  */
-public final class OllamaAdminRoutes {
+public final class OllamaAdminRoutes implements RouteMount {
 
   private static final long HEARTBEAT_MS = 15_000;
   private static final int BODY_LIMIT = 64 * 1024;
 
-  private final Vertx vertx;
+  private Vertx vertx;
 
-  public OllamaAdminRoutes(Vertx vertx) {
+  @Override
+  public Future<Void> mount(Vertx vertx, Router router) {
     this.vertx = vertx;
-  }
-
-  public void mount(Router router) {
     // No file uploads: BodyHandler would otherwise create a file-uploads/ folder in the working directory.
     BodyHandler body = BodyHandler.create(false).setBodyLimit(BODY_LIMIT);
-    router.get("/admin/ollama/models").handler(ctx -> ask(ctx, OllamaAddresses.MODELS, new JsonObject(), 200));
+    router.get("/admin/ollama/models").handler(ctx -> ask(ctx, OllamaBus.MODELS, new JsonObject(), 200));
     router.deleteWithRegex("/admin/ollama/models/(?<name>.+)").handler(ctx -> ask(ctx,
-        OllamaAddresses.DELETE_MODEL, new JsonObject().put("model", ctx.pathParam("name"))
+        OllamaBus.DELETE_MODEL, new JsonObject().put("model", ctx.pathParam("name"))
             .put("force", "true".equals(ctx.request().getParam("force"))), 200));
     router.post("/admin/ollama/pulls").handler(body).handler(this::startPull);
-    router.get("/admin/ollama/pulls").handler(ctx -> ask(ctx, OllamaAddresses.PULLS_LIST, new JsonObject(), 200));
-    router.get("/admin/ollama/pulls/:id").handler(ctx -> ask(ctx, OllamaAddresses.PULLS_GET, id(ctx), 200));
-    router.delete("/admin/ollama/pulls/:id").handler(ctx -> ask(ctx, OllamaAddresses.PULLS_CANCEL, id(ctx), 200));
+    router.get("/admin/ollama/pulls").handler(ctx -> ask(ctx, OllamaBus.PULLS_LIST, new JsonObject(), 200));
+    router.get("/admin/ollama/pulls/:id").handler(ctx -> ask(ctx, OllamaBus.PULLS_GET, id(ctx), 200));
+    router.delete("/admin/ollama/pulls/:id").handler(ctx -> ask(ctx, OllamaBus.PULLS_CANCEL, id(ctx), 200));
     router.get("/admin/ollama/pulls/:id/events").handler(ctx ->
         new PullEventStream(vertx, ctx, ctx.pathParam("id"), HEARTBEAT_MS).open());
     router.put("/admin/main").handler(body).handler(this::setMain);
+    return Future.succeededFuture();
   }
 
   private void startPull(RoutingContext ctx) {
@@ -51,7 +54,7 @@ public final class OllamaAdminRoutes {
           + "{\"model\": \"qwen2.5:0.5b\"}", "model"));
       return;
     }
-    vertx.eventBus().<JsonObject>request(OllamaAddresses.PULLS_START, new JsonObject()
+    vertx.eventBus().<JsonObject>request(OllamaBus.PULLS_START, new JsonObject()
         .put("model", body.getString("model"))).onComplete(ar -> {
           if (ar.failed()) {
             ErrorResponses.send(ctx.response(), BusErrors.toApiError(ar.cause()));
@@ -78,7 +81,7 @@ public final class OllamaAdminRoutes {
           + "with \"mode\": \"local\"|\"mix\"|\"cloud\" and \"check\": false", "model"));
       return;
     }
-    ask(ctx, OllamaAddresses.SET_MAIN, body, 200);
+    ask(ctx, OllamaBus.SET_MAIN, body, 200);
   }
 
   /** The body as a JSON object, or null after answering 400. */

@@ -1,9 +1,10 @@
 package dev.llmgateway.ollama;
 
-import dev.llmgateway.routing.ApiError;
+import dev.llmgateway.api.ApiError;
+import dev.llmgateway.api.ApiFailure;
 
 /** A failed call to Ollama, with what kind of failure it was and the address of the server. */
-public final class OllamaException extends RuntimeException {
+public final class OllamaException extends RuntimeException implements ApiFailure {
 
   /** What went wrong. */
   public enum Kind {

@@ -1,15 +1,17 @@
 package dev.llmgateway.ollama;
 
+import dev.llmgateway.bus.ConfigBus;
+import dev.llmgateway.bus.ConfigSnapshot;
+import dev.llmgateway.bus.BusErrors;
+import dev.llmgateway.bus.OllamaBus;
 import dev.llmgateway.metrics.GatewayMetrics;
-import dev.llmgateway.config.ConfigJson;
-import dev.llmgateway.config.ConfigVerticle;
 import dev.llmgateway.config.GatewayConfig;
 import dev.llmgateway.config.LocalModel;
 import dev.llmgateway.config.MainMode;
 import dev.llmgateway.config.OllamaNames;
 import dev.llmgateway.config.Overrides;
-import dev.llmgateway.routing.ApiError;
-import dev.llmgateway.routing.ModelCatalog;
+import dev.llmgateway.api.ApiError;
+import dev.llmgateway.model.ModelCatalog;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
@@ -30,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * The one place that speaks Ollama's management API for the running gateway: lists and deletes
  * models, runs pulls as jobs (progress published on {@code llm.ollama.pull.<id>}), and selects the
  * main model (writing llm.yml back). One instance; the admin endpoints of every router instance ask
- * it over the event bus ({@link OllamaAddresses}).
+ * it over the event bus ({@link OllamaBus}).
  */
 public final class OllamaVerticle extends VerticleBase {
 
@@ -60,20 +62,20 @@ public final class OllamaVerticle extends VerticleBase {
         .setTcpNoDelay(true), new PoolOptions().setHttp1MaxSize(32));
     jobs = new PullJobs(vertx, RETENTION_MS, metrics);
     EventBus bus = vertx.eventBus();
-    return bus.<JsonObject>request(ConfigVerticle.CURRENT, null).map(reply -> {
-      config = ConfigJson.fromJson(reply.body().getJsonObject("config"));
-      bus.<JsonObject>consumer(ConfigVerticle.CHANGED, msg -> {
-        config = ConfigJson.fromJson(msg.body().getJsonObject("config"));
+    return bus.<JsonObject>request(ConfigBus.CURRENT, null).map(reply -> {
+      config = ConfigSnapshot.fromJson(reply.body()).config();
+      bus.<JsonObject>consumer(ConfigBus.CHANGED, msg -> {
+        config = ConfigSnapshot.fromJson(msg.body()).config();
         waiters.changed(config);
       });
-      bus.<JsonObject>consumer(OllamaAddresses.MODELS, this::models);
-      bus.<JsonObject>consumer(OllamaAddresses.DELETE_MODEL, this::deleteModel);
-      bus.<JsonObject>consumer(OllamaAddresses.PULLS_START, this::startPull);
-      bus.<JsonObject>consumer(OllamaAddresses.PULLS_LIST, msg -> msg.reply(new JsonObject()
+      bus.<JsonObject>consumer(OllamaBus.MODELS, this::models);
+      bus.<JsonObject>consumer(OllamaBus.DELETE_MODEL, this::deleteModel);
+      bus.<JsonObject>consumer(OllamaBus.PULLS_START, this::startPull);
+      bus.<JsonObject>consumer(OllamaBus.PULLS_LIST, msg -> msg.reply(new JsonObject()
           .put("pulls", new JsonArray(jobs.all().stream().map(PullJob::toJson).toList()))));
-      bus.<JsonObject>consumer(OllamaAddresses.PULLS_GET, msg -> withJob(msg, job -> msg.reply(job.toJson())));
-      bus.<JsonObject>consumer(OllamaAddresses.PULLS_CANCEL, this::cancelPull);
-      bus.<JsonObject>consumer(OllamaAddresses.SET_MAIN, this::setMain);
+      bus.<JsonObject>consumer(OllamaBus.PULLS_GET, msg -> withJob(msg, job -> msg.reply(job.toJson())));
+      bus.<JsonObject>consumer(OllamaBus.PULLS_CANCEL, this::cancelPull);
+      bus.<JsonObject>consumer(OllamaBus.SET_MAIN, this::setMain);
       return null;
     });
   }

@@ -1,7 +1,9 @@
 package dev.llmgateway.ollama;
 
-import dev.llmgateway.admin.EventStream;
-import dev.llmgateway.routing.ErrorResponses;
+import dev.llmgateway.bus.BusErrors;
+import dev.llmgateway.bus.OllamaBus;
+import dev.llmgateway.api.EventStream;
+import dev.llmgateway.api.ErrorResponses;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpHeaders;
@@ -50,9 +52,9 @@ final class PullEventStream {
         response.end();
       }
     });
-    consumer = vertx.eventBus().consumer(OllamaAddresses.pull(id), msg -> offer(msg.body()));
+    consumer = vertx.eventBus().consumer(OllamaBus.pull(id), msg -> offer(msg.body()));
     consumer.completion()
-        .compose(v -> vertx.eventBus().<JsonObject>request(OllamaAddresses.PULLS_GET, new JsonObject().put("id", id)))
+        .compose(v -> vertx.eventBus().<JsonObject>request(OllamaBus.PULLS_GET, new JsonObject().put("id", id)))
         .onComplete(ar -> {
           if (closed) {
             return;

@@ -1,5 +1,6 @@
 package dev.llmgateway.ollama;
 
+import dev.llmgateway.bus.OllamaBus;
 import dev.llmgateway.metrics.GatewayMetrics;
 import dev.llmgateway.config.OllamaNames;
 import io.vertx.core.Vertx;
@@ -91,7 +92,7 @@ final class PullJobs {
   }
 
   private void publish(PullJob job) {
-    vertx.eventBus().publish(OllamaAddresses.pull(job.id()), job.toJson());
+    vertx.eventBus().publish(OllamaBus.pull(job.id()), job.toJson());
   }
 
   private void trimFinished() {

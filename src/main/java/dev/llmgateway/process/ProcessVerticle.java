@@ -1,7 +1,9 @@
 package dev.llmgateway.process;
 
-import dev.llmgateway.config.ConfigJson;
-import dev.llmgateway.config.ConfigVerticle;
+import dev.llmgateway.bus.ProcessBus;
+import dev.llmgateway.bus.ConfigBus;
+import dev.llmgateway.bus.ConfigSnapshot;
+import dev.llmgateway.configfile.ConfigVerticle;
 import dev.llmgateway.config.GatewayConfig;
 import dev.llmgateway.config.SupervisionSettings;
 import dev.llmgateway.metrics.GatewayMetrics;
@@ -11,7 +13,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
-import dev.llmgateway.routing.Connections;
+import dev.llmgateway.api.Connections;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
@@ -29,24 +31,10 @@ import org.slf4j.LoggerFactory;
  * proxies when configured). Starts the models that have a role at boot and the others on their first
  * request, follows config changes, stops idle children and, on shutdown, all of them.
  *
- * <p>Event bus (JSON bodies): publishes {@link #STATUS} on every state change and each output line on
- * {@code llm.process.log.<id>}; answers {@link #LIST}, {@link #ACQUIRE} (replies when the model can
- * take the request, counting it in flight until {@link #RELEASE}; {@code "refused": true} says the
- * port just refused a connection), {@link #COMMAND} and {@link #LOGS}.
+ * <p>Event bus: the addresses and bodies in {@link ProcessBus}.
  */
 public final class ProcessVerticle extends VerticleBase {
 
-  public static final String STATUS = "llm.process.status";
-  public static final String LIST = "llm.process.list";
-  public static final String ACQUIRE = "llm.process.acquire";
-  public static final String RELEASE = "llm.process.release";
-  public static final String COMMAND = "llm.process.command";
-  public static final String LOGS = "llm.process.logs";
-  public static final String LOG_PREFIX = "llm.process.log.";
-
-  /** Failure code of replies that mean "this model cannot answer now" (HTTP 503). */
-  public static final int UNAVAILABLE = 503;
-  public static final int NOT_FOUND = 404;
 
   private static final Logger LOG = LoggerFactory.getLogger(ProcessVerticle.class);
 
@@ -67,8 +55,8 @@ public final class ProcessVerticle extends VerticleBase {
   public Future<?> start() {
     // No keep-alive: a probe must see the port as it is now, not through an old connection.
     probeClient = Connections.client(vertx, new HttpClientOptions().setKeepAlive(false), new PoolOptions());
-    return vertx.eventBus().<JsonObject>request(ConfigVerticle.CURRENT, null)
-        .map(reply -> ConfigJson.fromJson(reply.body().getJsonObject("config")))
+    return vertx.eventBus().<JsonObject>request(ConfigBus.CURRENT, null)
+        .map(reply -> ConfigSnapshot.fromJson(reply.body()).config())
         .compose(config -> {
           settings = config.gateway().supervision();
           registry = new PidRegistry(stateFile(config, env));
@@ -85,12 +73,12 @@ public final class ProcessVerticle extends VerticleBase {
         })
         .onSuccess(v -> {
           var bus = vertx.eventBus();
-          bus.<JsonObject>consumer(ConfigVerticle.CHANGED, msg -> onConfig(msg.body()));
-          bus.<JsonObject>consumer(LIST, msg -> msg.reply(list()));
-          bus.<JsonObject>consumer(ACQUIRE, this::acquire);
-          bus.<JsonObject>consumer(RELEASE, msg -> withSupervisor(msg, Supervisor::release));
-          bus.<JsonObject>consumer(COMMAND, this::command);
-          bus.<JsonObject>consumer(LOGS, msg -> withSupervisor(msg, s -> msg.reply(new JsonObject()
+          bus.<JsonObject>consumer(ConfigBus.CHANGED, msg -> onConfig(msg.body()));
+          bus.<JsonObject>consumer(ProcessBus.LIST, msg -> msg.reply(list()));
+          bus.<JsonObject>consumer(ProcessBus.ACQUIRE, this::acquire);
+          bus.<JsonObject>consumer(ProcessBus.RELEASE, msg -> withSupervisor(msg, Supervisor::release));
+          bus.<JsonObject>consumer(ProcessBus.COMMAND, this::command);
+          bus.<JsonObject>consumer(ProcessBus.LOGS, msg -> withSupervisor(msg, s -> msg.reply(new JsonObject()
               .put("id", s.id()).put("lines", s.logs().all()))));
           idleTimer = vertx.setPeriodic(1000, t -> {
             long now = System.currentTimeMillis();
@@ -113,7 +101,7 @@ public final class ProcessVerticle extends VerticleBase {
   }
 
   private void onConfig(JsonObject payload) {
-    GatewayConfig config = ConfigJson.fromJson(payload.getJsonObject("config"));
+    GatewayConfig config = ConfigSnapshot.fromJson(payload).config();
     settings = config.gateway().supervision();
     vertx.executeBlocking(() -> ChildSpecs.build(config, env)).onSuccess(this::apply);
   }
@@ -127,7 +115,7 @@ public final class ProcessVerticle extends VerticleBase {
       if (!specs.containsKey(id)) {
         Supervisor gone = supervisors.remove(id);
         gone.stop("removed from the config");
-        vertx.eventBus().publish(STATUS, gone.status().put("state", "removed"));
+        vertx.eventBus().publish(ProcessBus.STATUS, gone.status().put("state", "removed"));
       }
     }
     specs.forEach((id, spec) -> {
@@ -135,7 +123,7 @@ public final class ProcessVerticle extends VerticleBase {
       if (existing == null) {
         Supervisor s = new Supervisor(vertx, context, probeClient, host, limits, spec);
         supervisors.put(id, s);
-        vertx.eventBus().publish(STATUS, s.status());
+        vertx.eventBus().publish(ProcessBus.STATUS, s.status());
         if (spec.bootStart()) {
           s.begin();
         }
@@ -154,11 +142,11 @@ public final class ProcessVerticle extends VerticleBase {
             s.acquire();
             msg.reply(new JsonObject().put("id", s.id()).put("state", s.state().label()));
           } else if (ar.cause() instanceof java.util.concurrent.TimeoutException) {
-            msg.fail(UNAVAILABLE, s.id() + " is still starting after "
+            msg.fail(ProcessBus.UNAVAILABLE, s.id() + " is still starting after "
                 + s.spec().startupTimeoutMs() / 1000 + " s (big models take a while: try again, or "
                 + "raise startup_timeout)");
           } else {
-            msg.fail(UNAVAILABLE, s.id() + " is not available: " + ar.cause().getMessage());
+            msg.fail(ProcessBus.UNAVAILABLE, s.id() + " is not available: " + ar.cause().getMessage());
           }
         }));
   }
@@ -190,7 +178,7 @@ public final class ProcessVerticle extends VerticleBase {
     String id = msg.body() == null ? null : msg.body().getString("id");
     Supervisor s = id == null ? null : supervisors.get(id);
     if (s == null) {
-      msg.fail(NOT_FOUND, "no supervised process \"" + id + "\"; GET /admin/processes lists them");
+      msg.fail(ProcessBus.NOT_FOUND, "no supervised process \"" + id + "\"; GET /admin/processes lists them");
     } else {
       action.accept(s);
     }
@@ -224,7 +212,7 @@ public final class ProcessVerticle extends VerticleBase {
     @Override
     public void changed(Supervisor supervisor) {
       metrics.processState(supervisor.id(), supervisor.state().label());
-      vertx.eventBus().publish(STATUS, supervisor.status());
+      vertx.eventBus().publish(ProcessBus.STATUS, supervisor.status());
     }
 
     @Override
@@ -234,7 +222,7 @@ public final class ProcessVerticle extends VerticleBase {
 
     @Override
     public void logLine(Supervisor supervisor, JsonObject line) {
-      vertx.eventBus().publish(LOG_PREFIX + supervisor.id(), line);
+      vertx.eventBus().publish(ProcessBus.LOG_PREFIX + supervisor.id(), line);
     }
   };
 

@@ -1,5 +1,6 @@
 package dev.llmgateway.routing;
 
+import dev.llmgateway.model.Backend;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;

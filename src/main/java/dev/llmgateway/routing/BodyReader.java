@@ -1,5 +1,6 @@
 package dev.llmgateway.routing;
 
+import dev.llmgateway.api.ApiError;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;

@@ -1,5 +1,7 @@
 package dev.llmgateway.routing;
 
+import dev.llmgateway.api.ErrorResponses;
+import dev.llmgateway.api.ApiError;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;

@@ -1,5 +1,8 @@
 package dev.llmgateway.routing;
 
+import dev.llmgateway.api.Endpoint;
+import dev.llmgateway.api.ErrorResponses;
+import dev.llmgateway.api.ApiError;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;

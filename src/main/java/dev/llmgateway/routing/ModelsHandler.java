@@ -1,5 +1,8 @@
 package dev.llmgateway.routing;
 
+import dev.llmgateway.model.Backend;
+import dev.llmgateway.model.ModelCatalog;
+import dev.llmgateway.api.Endpoint;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;

@@ -1,5 +1,9 @@
 package dev.llmgateway.routing;
 
+import dev.llmgateway.model.Backend;
+import dev.llmgateway.api.Endpoint;
+import dev.llmgateway.api.ErrorResponses;
+import dev.llmgateway.api.ApiError;
 import io.netty.channel.ConnectTimeoutException;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;

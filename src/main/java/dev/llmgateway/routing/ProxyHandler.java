@@ -1,7 +1,10 @@
 package dev.llmgateway.routing;
 
+import dev.llmgateway.model.ModelCatalog;
+import dev.llmgateway.api.Endpoint;
+import dev.llmgateway.api.ErrorResponses;
+import dev.llmgateway.api.ApiError;
 import dev.llmgateway.config.GatewaySettings;
-import dev.llmgateway.ollama.OllamaEmbeddingExchange;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;

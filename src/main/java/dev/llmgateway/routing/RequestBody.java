@@ -1,5 +1,6 @@
 package dev.llmgateway.routing;
 
+import dev.llmgateway.api.ApiError;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;

@@ -1,5 +1,6 @@
 package dev.llmgateway.routing;
 
+import dev.llmgateway.model.Backend;
 /**
  * What happened to one request, filled in as it goes (on its event loop only) and written as one
  * log line when it is over. Never holds a body or a key.

@@ -1,5 +1,9 @@
 package dev.llmgateway.routing;
 
+import dev.llmgateway.model.Backend;
+import dev.llmgateway.model.ModelCatalog;
+import dev.llmgateway.api.Endpoint;
+import dev.llmgateway.api.ApiError;
 import dev.llmgateway.config.GatewayConfig;
 import dev.llmgateway.config.HybridRouter;
 import dev.llmgateway.config.MainMode;

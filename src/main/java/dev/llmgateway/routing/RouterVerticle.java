@@ -1,15 +1,16 @@
 package dev.llmgateway.routing;
 
-import dev.llmgateway.admin.AdminAccess;
-import dev.llmgateway.admin.AdminRoutes;
-import dev.llmgateway.config.ConfigJson;
-import dev.llmgateway.config.ConfigVerticle;
+import dev.llmgateway.bus.ConfigBus;
+import dev.llmgateway.model.ModelCatalog;
+import dev.llmgateway.api.Endpoint;
+import dev.llmgateway.api.Connections;
+import dev.llmgateway.api.ErrorResponses;
+import dev.llmgateway.api.RouteMount;
 import dev.llmgateway.config.GatewaySettings;
+import dev.llmgateway.model.LiveCatalog;
 import dev.llmgateway.metrics.GatewayMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.micrometer.PrometheusScrapingHandler;
-import dev.llmgateway.ollama.OllamaAdminRoutes;
-import dev.llmgateway.web.WebPage;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpClient;
@@ -21,11 +22,11 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.handler.CorsHandler;
-import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The HTTP server: {@code /v1/*}, {@code /health}, {@code /admin/*}. Several instances share the port
@@ -39,8 +40,9 @@ public final class RouterVerticle extends VerticleBase {
   private final GatewayMetrics metrics;
   private final int randomPortShare;
 
-  private ModelCatalog catalog;
-  private long createdEpoch;
+  private final Supplier<List<RouteMount>> mounts;
+
+  private LiveCatalog live;
   private HttpClient client;
   private SupervisedGate gate;
   private HttpServer server;
@@ -52,9 +54,12 @@ public final class RouterVerticle extends VerticleBase {
    * @param randomPortShare a negative number, the same for every instance of one gateway: for
    *     {@code port: 0}, Vert.x gives instances listening on the same negative port one shared random
    *     port (and another gateway in the same Vert.x a different one)
+   * @param mounts the other areas' routes ({@code /admin}, the page), fresh for each instance, in
+   *     the order they are mounted
    */
   public RouterVerticle(Function<String, String> env, ConcurrencyLimiter limiter, GatewayMetrics metrics,
-      int randomPortShare) {
+      int randomPortShare, Supplier<List<RouteMount>> mounts) {
+    this.mounts = mounts;
     this.env = env;
     this.limiter = limiter;
     this.metrics = metrics;
@@ -71,12 +76,11 @@ public final class RouterVerticle extends VerticleBase {
             .setTcpNoDelay(true),
         new PoolOptions().setHttp1MaxSize(1024).setMaxWaitQueueSize(-1));
     gate = new SupervisedGate(vertx);
-    return vertx.eventBus().<JsonObject>request(ConfigVerticle.CURRENT, null).compose(reply -> {
-      apply(reply.body());
+    return LiveCatalog.follow(vertx).compose(catalog -> {
+      live = catalog;
       return gate.start();
-    }).compose(v -> {
-      vertx.eventBus().<JsonObject>consumer(ConfigVerticle.CHANGED, msg -> apply(msg.body()));
-      GatewaySettings settings = catalog.config().gateway();
+    }).compose(v -> requestHandler(live.get().config().gateway().host())).compose(handler -> {
+      GatewaySettings settings = live.get().config().gateway();
       int port = settings.port() == 0 ? randomPortShare : settings.port();
       listenHost = settings.host();
       // Connections idle (nothing read or written) for longer than any backend may be silent
@@ -89,7 +93,7 @@ public final class RouterVerticle extends VerticleBase {
               .setHttp2ClearTextEnabled(false)
               .setIdleTimeout(idleSeconds).setIdleTimeoutUnit(TimeUnit.SECONDS))
           .connectionHandler(Connections::quiet)
-          .requestHandler(requestHandler(settings.host()))
+          .requestHandler(handler)
           .listen(port, settings.host())
           .recover(err -> Future.failedFuture(listenFailure(settings.host(), settings.port(), err)));
     }).onSuccess(s -> server = s);
@@ -98,7 +102,7 @@ public final class RouterVerticle extends VerticleBase {
   /** Stops accepting, lets requests in flight finish (up to the shutdown grace), then closes. */
   @Override
   public Future<?> stop() {
-    long grace = catalog == null ? 0 : catalog.config().gateway().shutdownGraceMs();
+    long grace = live == null ? 0 : live.get().config().gateway().shutdownGraceMs();
     Future<Void> closed = server == null ? Future.succeededFuture()
         : server.shutdown(grace, TimeUnit.MILLISECONDS);
     return closed.eventually(() -> client.close());
@@ -118,7 +122,7 @@ public final class RouterVerticle extends VerticleBase {
   }
 
   public boolean hasAdminToken() {
-    return catalog.config().gateway().adminToken() != null;
+    return live.get().config().gateway().adminToken() != null;
   }
 
   /** The port this instance listens on (the real one when the config says 0). */
@@ -126,26 +130,32 @@ public final class RouterVerticle extends VerticleBase {
     return server.actualPort();
   }
 
-  private void apply(JsonObject payload) {
-    catalog = new ModelCatalog(ConfigJson.fromJson(payload.getJsonObject("config")));
-    createdEpoch = Instant.parse(payload.getString("loaded_at")).getEpochSecond();
-  }
-
   /** The fast path for the model endpoints, in front of the router for everything else. */
-  private FastPath requestHandler(String listenHost) {
-    RequestLog requestLog = new RequestLog(metrics, () -> catalog.config().gateway().requestLog());
-    ClientKeys clientKeys = new ClientKeys(() -> catalog.config().gateway().apiKeys());
+  private Future<FastPath> requestHandler(String listenHost) {
+    Supplier<ModelCatalog> catalog = live;
+    RequestLog requestLog = new RequestLog(metrics, () -> catalog.get().config().gateway().requestLog());
+    ClientKeys clientKeys = new ClientKeys(() -> catalog.get().config().gateway().apiKeys());
     ProxyHandler proxy = new ProxyHandler(
-        new Dispatch.Services(client, gate, limiter, metrics, new BackendKeys(env)), () -> catalog);
-    Router router = router(listenHost, requestLog, clientKeys, proxy);
-    return new FastPath(vertx, router, proxy, requestLog, clientKeys,
-        () -> !catalog.config().gateway().corsOrigins().isEmpty());
+        new Dispatch.Services(client, gate, limiter, metrics, new BackendKeys(env)), catalog);
+    Router router = router(catalog, requestLog, clientKeys, proxy);
+    Future<Void> mounted = Future.succeededFuture();
+    for (RouteMount mount : mounts.get()) {
+      mounted = mounted.compose(v -> mount.mount(vertx, router));
+    }
+    return mounted.map(v -> {
+      router.route().failureHandler(ErrorResponses::handleFailure);
+      router.errorHandler(404, ErrorResponses::handleFailure);
+      router.errorHandler(405, ErrorResponses::handleFailure);
+      return new FastPath(vertx, router, proxy, requestLog, clientKeys,
+          () -> !catalog.get().config().gateway().corsOrigins().isEmpty());
+    });
   }
 
-  private Router router(String listenHost, RequestLog requestLog, ClientKeys clientKeys, ProxyHandler proxy) {
+  private Router router(Supplier<ModelCatalog> catalog, RequestLog requestLog, ClientKeys clientKeys,
+      ProxyHandler proxy) {
     Router router = Router.router(vertx);
     router.route().handler(requestLog);
-    List<String> origins = catalog.config().gateway().corsOrigins();
+    List<String> origins = catalog.get().config().gateway().corsOrigins();
     if (!origins.isEmpty()) { // off by default: browsers get no cross-origin access unless allowed
       router.route().handler(CorsHandler.create().addOrigins(origins)
           .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT, HttpMethod.DELETE))
@@ -153,7 +163,7 @@ public final class RouterVerticle extends VerticleBase {
           .exposedHeaders(Set.of("X-Request-Id", "X-LLM-Route", "X-LLM-Model", "Retry-After")));
     }
     router.route("/v1/*").handler(clientKeys);
-    ModelsHandler models = new ModelsHandler(() -> catalog, () -> createdEpoch);
+    ModelsHandler models = new ModelsHandler(catalog, () -> live.snapshot().loadedAt().getEpochSecond());
     router.post(Endpoint.CHAT.path()).handler(proxy.forEndpoint(Endpoint.CHAT));
     router.post(Endpoint.COMPLETIONS.path()).handler(proxy.forEndpoint(Endpoint.COMPLETIONS));
     router.post(Endpoint.EMBEDDINGS.path()).handler(proxy.forEndpoint(Endpoint.EMBEDDINGS));
@@ -163,13 +173,6 @@ public final class RouterVerticle extends VerticleBase {
     if (metrics.registry() instanceof PrometheusMeterRegistry prometheus) {
       router.get("/metrics").handler(PrometheusScrapingHandler.create(prometheus));
     }
-    new AdminRoutes(vertx, () -> catalog).mount(router,
-        new AdminAccess(() -> catalog.config().gateway().adminToken(), listenHost));
-    new OllamaAdminRoutes(vertx).mount(router);
-    new WebPage().mount(router); // GET / and /ui/*: the "Manage models" page
-    router.route().failureHandler(ErrorResponses::handleFailure);
-    router.errorHandler(404, ErrorResponses::handleFailure);
-    router.errorHandler(405, ErrorResponses::handleFailure);
     return router;
   }
 }

@@ -1,6 +1,8 @@
 package dev.llmgateway.routing;
 
-import dev.llmgateway.process.ProcessVerticle;
+import dev.llmgateway.bus.ProcessBus;
+import dev.llmgateway.model.Backend;
+import dev.llmgateway.api.ApiError;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -34,8 +36,8 @@ final class SupervisedGate {
   }
 
   Future<Void> start() {
-    vertx.eventBus().<JsonObject>consumer(ProcessVerticle.STATUS, msg -> record(msg.body()));
-    return vertx.eventBus().<JsonObject>request(ProcessVerticle.LIST, null)
+    vertx.eventBus().<JsonObject>consumer(ProcessBus.STATUS, msg -> record(msg.body()));
+    return vertx.eventBus().<JsonObject>request(ProcessBus.LIST, null)
         .map(reply -> {
           JsonArray all = reply.body().getJsonArray("processes");
           for (int i = 0; i < all.size(); i++) {
@@ -68,9 +70,9 @@ final class SupervisedGate {
     }
     long startup = backend.startupTimeoutMs();
     JsonObject id = new JsonObject().put("id", backend.id());
-    return vertx.eventBus().<JsonObject>request(ProcessVerticle.ACQUIRE, id.copy().put("refused", refused),
+    return vertx.eventBus().<JsonObject>request(ProcessBus.ACQUIRE, id.copy().put("refused", refused),
             new DeliveryOptions().setSendTimeout(startup + 5000))
-        .map(reply -> once(() -> vertx.eventBus().send(ProcessVerticle.RELEASE, id)))
+        .map(reply -> once(() -> vertx.eventBus().send(ProcessBus.RELEASE, id)))
         .recover(err -> Future.failedFuture(unavailable(backend, err)));
   }
 

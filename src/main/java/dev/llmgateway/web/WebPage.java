@@ -3,6 +3,9 @@ package dev.llmgateway.web;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
+import dev.llmgateway.api.RouteMount;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
 
@@ -13,13 +16,14 @@ import io.vertx.ext.web.handler.StaticHandler;
  * page loads nothing from elsewhere, and the headers say so (a content security policy allowing
  * this origin only, no framing).
  */
-public final class WebPage {
+public final class WebPage implements RouteMount {
 
   static final String ROOT = "ui";
   private static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; "
       + "img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-  public void mount(Router router) {
+  @Override
+  public Future<Void> mount(Vertx vertx, Router router) {
     // max-age 0 with ETag/Last-Modified: browsers revalidate, so an upgraded gateway's files show at once.
     StaticHandler assets = StaticHandler.create(ROOT).setCachingEnabled(true).setMaxAgeSeconds(0)
         .setDefaultContentEncoding("UTF-8").setDirectoryListing(false).setIncludeHidden(false);
@@ -31,6 +35,7 @@ public final class WebPage {
         .onFailure(ctx::fail));
     router.route("/ui/*").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(WebPage::securityHeaders)
         .handler(assets);
+    return Future.succeededFuture();
   }
 
   private static void securityHeaders(RoutingContext ctx) {

@@ -1,5 +1,6 @@
 package dev.llmgateway.ollama;
 
+import dev.llmgateway.bus.OllamaBus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -38,7 +39,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class PullEventStreamTest {
 
   private static final String ID = "abc123";
-  private static final String ADDRESS = OllamaAddresses.pull(ID);
+  private static final String ADDRESS = OllamaBus.pull(ID);
 
   private Vertx vertx;
   private HttpClient client;
@@ -47,7 +48,7 @@ class PullEventStreamTest {
   @BeforeEach
   void start(Vertx vertx) throws Exception {
     this.vertx = vertx;
-    vertx.eventBus().<JsonObject>consumer(OllamaAddresses.PULLS_GET, msg -> msg.reply(event(1, "running", 0)));
+    vertx.eventBus().<JsonObject>consumer(OllamaBus.PULLS_GET, msg -> msg.reply(event(1, "running", 0)));
     Router router = Router.router(vertx);
     router.get("/events").handler(ctx -> new PullEventStream(vertx, ctx, ID, 60_000).open());
     HttpServer server = vertx.createHttpServer(new HttpServerOptions().setSendBufferSize(4096))

@@ -1,5 +1,6 @@
 package dev.llmgateway.routing;
 
+import dev.llmgateway.api.ApiError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;

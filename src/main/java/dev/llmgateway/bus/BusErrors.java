@@ -1,6 +1,8 @@
-package dev.llmgateway.ollama;
+package dev.llmgateway.bus;
 
-import dev.llmgateway.routing.ApiError;
+import dev.llmgateway.ollama.OllamaException;
+import dev.llmgateway.api.ApiError;
+import dev.llmgateway.api.ApiFailure;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.DecodeException;
@@ -9,24 +11,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Carries an {@link ApiError} across the event bus: status as the failure code, body as the message. */
-final class BusErrors {
+public final class BusErrors {
 
   private static final Logger LOG = LoggerFactory.getLogger(BusErrors.class);
 
   private BusErrors() {
   }
 
-  static void fail(Message<?> msg, Throwable failure) {
+  public static void fail(Message<?> msg, Throwable failure) {
     ApiError error = toApiError(failure);
     msg.fail(error.status(), error.body().encode());
   }
 
   /** Any failure as the HTTP error to answer with. */
-  static ApiError toApiError(Throwable failure) {
+  public static ApiError toApiError(Throwable failure) {
     if (failure instanceof ApiError e) {
       return e;
     }
-    if (failure instanceof OllamaException e) {
+    if (failure instanceof ApiFailure e) {
       return e.toApiError();
     }
     if (failure instanceof ReplyException e) {
@@ -34,16 +36,16 @@ final class BusErrors {
         case RECIPIENT_FAILURE:
           return decode(e);
         case NO_HANDLERS:
-          return new ApiError(503, "server_error", "ollama_service_down", null,
-              "the gateway's Ollama service is not running; see the gateway's log");
+          return new ApiError(503, "server_error", "service_down", null,
+              "the gateway service behind this endpoint is not running; see the gateway's log");
         case TIMEOUT:
-          return new ApiError(504, "server_error", "ollama_service_timeout", null,
-              "the gateway's Ollama service did not answer in time; try again");
+          return new ApiError(504, "server_error", "service_timeout", null,
+              "the gateway service behind this endpoint did not answer in time; try again");
         default:
           break;
       }
     }
-    LOG.error("Ollama service failed: {}", String.valueOf(failure));
+    LOG.error("gateway service failed: {}", String.valueOf(failure));
     LOG.debug("stack trace", failure);
     return new ApiError(500, "server_error", null, null, "internal error in the gateway; see its log");
   }

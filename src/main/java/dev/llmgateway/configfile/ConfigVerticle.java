@@ -1,5 +1,17 @@
-package dev.llmgateway.config;
+package dev.llmgateway.configfile;
 
+import dev.llmgateway.bus.ConfigBus;
+import dev.llmgateway.bus.ConfigSnapshot;
+import dev.llmgateway.config.GatewaySettings;
+import dev.llmgateway.config.ConfigProblem;
+import dev.llmgateway.config.ConfigReader;
+import dev.llmgateway.config.Overrides;
+import dev.llmgateway.config.ConfigException;
+import dev.llmgateway.config.GatewayConfig;
+import dev.llmgateway.config.SecretRedactor;
+import dev.llmgateway.config.ConfigJson;
+import dev.llmgateway.config.ConfigBinder;
+import dev.llmgateway.config.YamlLines;
 import io.vertx.config.ConfigRetriever;
 import io.vertx.config.ConfigRetrieverOptions;
 import io.vertx.config.ConfigStoreOptions;
@@ -17,17 +29,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Owns {@code llm.yml}: loads it through Vert.x Config (file store, YAML format), checks it every scan
- * period, and publishes each new valid config on {@link #CHANGED}. An edit that does not parse or
- * validate keeps the last good config, is logged once, and is reported on {@link #STATUS}.
+ * period, and publishes each new valid config on {@link ConfigBus#CHANGED}. An edit that does not parse or
+ * validate keeps the last good config, is logged once, and is reported on {@link ConfigBus#STATUS}.
  */
 public final class ConfigVerticle extends VerticleBase {
 
-  /** Published with {@code {"version", "loaded_at", "config"}} for every new valid config. */
-  public static final String CHANGED = "llm.config.changed";
-  /** Request/reply: the current config, same body as {@link #CHANGED}. */
-  public static final String CURRENT = "llm.config.current";
-  /** Request/reply: status, last error and the redacted config, for {@code GET /admin/config}. */
-  public static final String STATUS = "llm.config.status";
 
   private static final Logger LOG = LoggerFactory.getLogger(ConfigVerticle.class);
 
@@ -70,8 +76,8 @@ public final class ConfigVerticle extends VerticleBase {
         return Future.failedFuture(lastError != null ? lastError
             : unexpected(new IllegalStateException("the file changed while it was being read; try again")));
       }
-      vertx.eventBus().consumer(CURRENT, msg -> msg.reply(payload()));
-      vertx.eventBus().consumer(STATUS, msg -> msg.reply(status()));
+      vertx.eventBus().consumer(ConfigBus.CURRENT, msg -> msg.reply(payload()));
+      vertx.eventBus().consumer(ConfigBus.STATUS, msg -> msg.reply(status()));
       timerId = vertx.setPeriodic(scanPeriodMs, t -> {
         if (!scanning) {
           check();
@@ -134,7 +140,7 @@ public final class ConfigVerticle extends VerticleBase {
             current.localModels().size(), current.cloudModels().size(), main);
         warnAboutRestartOnlySettings(previous.gateway(), current.gateway());
       }
-      vertx.eventBus().publish(CHANGED, payload());
+      vertx.eventBus().publish(ConfigBus.CHANGED, payload());
       return null;
     });
   }
@@ -191,10 +197,7 @@ public final class ConfigVerticle extends VerticleBase {
   }
 
   private JsonObject payload() {
-    return new JsonObject()
-        .put("version", version)
-        .put("loaded_at", loadedAt.toString())
-        .put("config", ConfigJson.toJson(current));
+    return new ConfigSnapshot(version, loadedAt, current).toJson();
   }
 
   private JsonObject status() {

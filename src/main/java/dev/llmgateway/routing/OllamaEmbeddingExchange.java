@@ -1,9 +1,12 @@
-package dev.llmgateway.ollama;
+package dev.llmgateway.routing;
 
+import dev.llmgateway.ollama.OllamaCall;
+import dev.llmgateway.ollama.OllamaException;
+import dev.llmgateway.ollama.OllamaClient;
 import dev.llmgateway.config.GatewaySettings;
-import dev.llmgateway.routing.ApiError;
-import dev.llmgateway.routing.Backend;
-import dev.llmgateway.routing.ErrorResponses;
+import dev.llmgateway.api.ApiError;
+import dev.llmgateway.model.Backend;
+import dev.llmgateway.api.ErrorResponses;
 import dev.llmgateway.routing.RequestBody;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.json.DecodeException;

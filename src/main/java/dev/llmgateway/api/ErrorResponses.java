@@ -1,5 +1,6 @@
-package dev.llmgateway.routing;
+package dev.llmgateway.api;
 
+import dev.llmgateway.api.ApiError;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;

@@ -1,4 +1,4 @@
-package dev.llmgateway.routing;
+package dev.llmgateway.api;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;

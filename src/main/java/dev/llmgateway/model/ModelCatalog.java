@@ -1,5 +1,7 @@
-package dev.llmgateway.routing;
+package dev.llmgateway.model;
 
+import dev.llmgateway.api.Endpoint;
+import dev.llmgateway.api.ApiError;
 import dev.llmgateway.config.CloudModel;
 import dev.llmgateway.config.ConcurrencySettings;
 import dev.llmgateway.config.GatewayConfig;

@@ -1,4 +1,4 @@
-package dev.llmgateway.routing;
+package dev.llmgateway.api;
 
 /** The OpenAI endpoints the gateway forwards, with the path used on every backend. */
 public enum Endpoint {

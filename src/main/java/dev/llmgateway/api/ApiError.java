@@ -1,4 +1,4 @@
-package dev.llmgateway.routing;
+package dev.llmgateway.api;
 
 import io.vertx.core.json.JsonObject;
 

@@ -1,4 +1,4 @@
-package dev.llmgateway.routing;
+package dev.llmgateway.model;
 
 /**
  * Where a resolved model is served and how to address it: {@code upstreamModel} replaces the client's

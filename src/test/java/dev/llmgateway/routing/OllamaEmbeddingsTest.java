@@ -1,4 +1,4 @@
-package dev.llmgateway.ollama;
+package dev.llmgateway.routing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

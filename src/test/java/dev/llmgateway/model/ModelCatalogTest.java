@@ -1,5 +1,9 @@
-package dev.llmgateway.routing;
+package dev.llmgateway.model;
 
+import dev.llmgateway.model.Backend;
+import dev.llmgateway.model.ModelCatalog;
+import dev.llmgateway.api.Endpoint;
+import dev.llmgateway.api.ApiError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

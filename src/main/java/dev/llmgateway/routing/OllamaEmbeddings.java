@@ -1,6 +1,6 @@
-package dev.llmgateway.ollama;
+package dev.llmgateway.routing;
 
-import dev.llmgateway.routing.ApiError;
+import dev.llmgateway.api.ApiError;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.ByteBuffer;
