@@ -18,12 +18,17 @@ public final class ErrorResponses {
   }
 
   public static Future<Void> send(HttpServerResponse response, ApiError error) {
+    return send(response, error, ErrorEnvelope.OPENAI);
+  }
+
+  /** The error in the envelope of the client's API; nothing when an answer has already begun. */
+  public static Future<Void> send(HttpServerResponse response, ApiError error, ErrorEnvelope envelope) {
     if (response.headWritten() || response.closed()) {
       return Future.succeededFuture();
     }
     return response.setStatusCode(error.status())
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-        .end(error.body().toBuffer());
+        .end(envelope.body(error));
   }
 
   /** Router failure handler: ApiErrors as they are, bare statuses by their meaning, the rest 500. */
@@ -47,9 +52,19 @@ public final class ErrorResponses {
   }
 
   public static void internalError(HttpServerRequest request, Throwable failure) {
+    logInternal(request, failure);
+    send(request.response(), internal());
+  }
+
+  /** One line in the log for a bug on our side (the trace at debug). */
+  public static void logInternal(HttpServerRequest request, Throwable failure) {
     LOG.error("{} {} failed: {}", request.method(), request.path(), failure.toString());
     LOG.debug("stack trace", failure);
-    send(request.response(), forStatus(500, ""));
+  }
+
+  /** The plain 500 a client gets for a bug on our side. */
+  public static ApiError internal() {
+    return forStatus(500, "");
   }
 
   static ApiError forStatus(int status, String what) {

@@ -1,58 +1,88 @@
 package dev.llmgateway.routing;
 
+import dev.llmgateway.api.ApiError;
+import dev.llmgateway.api.ErrorEnvelope;
+import dev.llmgateway.api.ErrorResponses;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * One client request on the API path, with what the proxy needs of it — whether it came through
- * Vert.x Web's router or straight from the server (the fast path for the three model endpoints,
- * which skips the router's per-request work).
+ * One client request to a model endpoint, taken straight from the server (no routing context: the
+ * model endpoints skip Vert.x Web's router). It installs the response's end, exception and close
+ * handlers once and fans them out, as a routing context would, and it is the edge where errors are
+ * rendered, in the envelope of the client's API.
  */
-interface ApiCall {
+final class ApiCall {
 
-  HttpServerRequest request();
+  private final HttpServerRequest request;
+  private final Vertx vertx;
+  private final RequestRecord record;
+  private final List<Handler<Boolean>> endHandlers = new ArrayList<>(3);
+  private boolean ended;
 
-  HttpServerResponse response();
+  private final ErrorEnvelope envelope;
 
-  Vertx vertx();
-
-  RequestRecord record();
-
-  /** Runs once, when the answer has ended ({@code false}) or the client left before ({@code true}). */
-  void onEnd(Handler<Boolean> handler);
-
-  static ApiCall of(RoutingContext ctx) {
-    return new Routed(ctx);
+  ApiCall(HttpServerRequest request, Vertx vertx, RequestRecord record, ErrorEnvelope envelope) {
+    this.envelope = envelope;
+    this.request = request;
+    this.vertx = vertx;
+    this.record = record;
+    HttpServerResponse response = request.response();
+    // On a close before the answer was written Vert.x calls the exception handler first, then the
+    // end handler; after it was written, only the close handler. The first call decides.
+    response.exceptionHandler(err -> end(true));
+    response.closeHandler(v -> end(true));
+    response.endHandler(v -> end(false));
   }
 
-  /** Through the router: its routing context owns the response's end and close handlers. */
-  record Routed(RoutingContext ctx) implements ApiCall {
-    @Override
-    public HttpServerRequest request() {
-      return ctx.request();
+  private void end(boolean clientLeft) {
+    if (ended) {
+      return;
     }
+    ended = true;
+    for (int i = endHandlers.size() - 1; i >= 0; i--) { // last registered first, like the router
+      endHandlers.get(i).handle(clientLeft);
+    }
+  }
 
-    @Override
-    public HttpServerResponse response() {
-      return ctx.response();
-    }
+  HttpServerRequest request() {
+    return request;
+  }
 
-    @Override
-    public Vertx vertx() {
-      return ctx.vertx();
-    }
+  HttpServerResponse response() {
+    return request.response();
+  }
 
-    @Override
-    public RequestRecord record() {
-      return RequestLog.of(ctx);
-    }
+  Vertx vertx() {
+    return vertx;
+  }
 
-    @Override
-    public void onEnd(Handler<Boolean> handler) {
-      ctx.addEndHandler(ar -> handler.handle(ar.failed()));
-    }
+  RequestRecord record() {
+    return record;
+  }
+
+  /** Runs once, when the answer has ended ({@code false}) or the client left before ({@code true}). */
+  void onEnd(Handler<Boolean> handler) {
+    endHandlers.add(handler);
+  }
+
+  ErrorEnvelope envelope() {
+    return envelope;
+  }
+
+  /** Answers with an error, unless an answer has begun. */
+  Future<Void> fail(ApiError error) {
+    return ErrorResponses.send(request.response(), error, envelope);
+  }
+
+  /** A bug on our side: one line in the log, a plain 500 to the client. */
+  void failInternally(Throwable failure) {
+    ErrorResponses.logInternal(request, failure);
+    fail(ErrorResponses.internal());
   }
 }

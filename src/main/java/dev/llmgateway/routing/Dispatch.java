@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
 final class Dispatch {
 
   /** What every request of a router instance shares. */
-  record Services(HttpClient client, SupervisedGate gate, ConcurrencyLimiter limiter,
-      GatewayMetrics metrics, BackendKeys keys) {
+  record Services(Adapters adapters, SupervisedGate gate, ConcurrencyLimiter limiter,
+      GatewayMetrics metrics) {
   }
 
   private static final Logger LOG = LoggerFactory.getLogger(Dispatch.class);
@@ -40,7 +40,7 @@ final class Dispatch {
   private ConcurrencyLimiter.Ticket ticket;
   private ConcurrencyLimiter.Permit permit = ConcurrencyLimiter.Permit.NONE;
   private SupervisedGate.Lease lease = SupervisedGate.Lease.NONE;
-  private ProxyExchange exchange;
+  private UpstreamCall upstream;
   private boolean clientGone;
   private boolean fellBack;
   private boolean retriedRefusal;
@@ -101,7 +101,7 @@ final class Dispatch {
         } else if (admitted.failed()) {
           releaseSlot();
           if (!fallBack(route)) {
-            ErrorResponses.send(call.response(), admitted.cause() instanceof ApiError e ? e
+            call.fail(admitted.cause() instanceof ApiError e ? e
                 : new ApiError(503, "api_error", "model_unavailable", "model", admitted.cause().getMessage()));
           }
         } else {
@@ -114,40 +114,56 @@ final class Dispatch {
   /** Runs in a future's callback: nothing may escape, or the client would wait forever. */
   private void send(Backend backend, String route) {
     try {
-      sendOrThrow(backend, route);
-    } catch (ApiError e) {
-      releaseSlot();
-      ErrorResponses.send(call.response(), e);
+      GatewaySettings g = config.gateway();
+      Attempt attempt = new Attempt(backend, endpoint, body, call.request().headers(), record.id(),
+          g.connectTimeoutMs(), backend.timeoutMs());
+      UpstreamCall mine = services.adapters().of(backend, endpoint).call(attempt);
+      upstream = mine;
+      mine.answer().onComplete(ar -> {
+        if (clientGone || mine.cancelled()) {
+          if (ar.succeeded()) {
+            ar.result().discard();
+          }
+        } else if (ar.failed()) {
+          failed(attempt, route, AttemptFailure.of(ar.cause(), attempt));
+        } else if (ar.result().status() >= 500 && retry(backend, route, AttemptFailure.Kind.SERVER_ERROR)) {
+          LOG.warn("{} {} -> {} answered {}: trying elsewhere", call.request().method(), endpoint.path(),
+              backend.ref(), ar.result().status());
+          ar.result().discard();
+        } else {
+          Relay.run(call, attempt, ar.result(), routeHeaders(backend, route));
+        }
+      });
     } catch (RuntimeException e) {
       releaseSlot();
-      ErrorResponses.internalError(call.request(), e);
+      call.failInternally(e);
     }
   }
 
-  private void sendOrThrow(Backend backend, String route) {
-    GatewaySettings g = config.gateway();
-    if (endpoint == Endpoint.EMBEDDINGS && backend.kind() == Backend.Kind.OLLAMA) {
-      // Ollama's embeddings are /api/embed, answered here in OpenAI shape.
-      OllamaEmbeddingExchange.forward(call.request(), call::onEnd, services.client(), backend, body, g);
+  /** Nothing reached the client: try elsewhere when that makes sense, else answer the error. */
+  private void failed(Attempt attempt, String route, AttemptFailure failure) {
+    if (retry(attempt.backend(), route, failure.kind())) {
       return;
     }
-    exchange = new ProxyExchange(call, services.client(), backend, endpoint,
-        body.withModel(backend.upstreamModel()), services.keys().authorization(backend),
-        g.connectTimeoutMs(), backend.timeoutMs(), routeHeaders(backend, route), record,
-        kind -> retry(backend, route, kind));
-    exchange.run();
+    ApiError error = failure.error();
+    if (failure.kind() != AttemptFailure.Kind.OTHER || error.status() >= 500) {
+      LOG.warn("{} {} -> {} {}: {}", call.request().method(), endpoint.path(), attempt.backend().ref(),
+          error.status(), error.getMessage());
+    }
+    routeHeaders(attempt.backend(), route).forEach(h -> call.response().headers().set(h.getKey(), h.getValue()));
+    call.fail(error);
   }
 
   /** Nothing reached the client yet: try the other side, or wait for a crashed server's restart. */
-  private boolean retry(Backend backend, String route, ProxyExchange.FailureKind kind) {
-    if (kind == ProxyExchange.FailureKind.OTHER) {
+  private boolean retry(Backend backend, String route, AttemptFailure.Kind kind) {
+    if (kind == AttemptFailure.Kind.OTHER) {
       return false;
     }
     if (plan.fallback() != null && !fellBack) {
       releaseSlot();
       return fallBack(route);
     }
-    if (kind == ProxyExchange.FailureKind.REFUSED && backend.kind() == Backend.Kind.LLAMA_CPP && !retriedRefusal) {
+    if (kind == AttemptFailure.Kind.REFUSED && backend.kind() == Backend.Kind.LLAMA_CPP && !retriedRefusal) {
       retriedRefusal = true;
       releaseSlot();
       attempt(backend, route, true);
@@ -172,10 +188,9 @@ final class Dispatch {
   private void reject(Throwable cause) {
     if (cause instanceof ConcurrencyLimiter.Rejected r) {
       call.response().putHeader("Retry-After", Long.toString(r.retryAfterSeconds()));
-      ErrorResponses.send(call.response(), new ApiError(429, "rate_limit_error", "model_busy", "model",
-          r.getMessage()));
+      call.fail(new ApiError(429, "rate_limit_error", "model_busy", "model", r.getMessage()));
     } else {
-      ErrorResponses.internalError(call.request(), cause);
+      call.failInternally(cause);
     }
   }
 
@@ -192,8 +207,8 @@ final class Dispatch {
     if (ticket != null) {
       ticket.cancel(); // leaves the queue if still waiting
     }
-    if (exchange != null) {
-      exchange.clientLeft();
+    if (upstream != null) {
+      upstream.cancel();
     }
   }
 

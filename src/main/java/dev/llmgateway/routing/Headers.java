@@ -38,11 +38,16 @@ final class Headers {
       String name = h.getKey();
       // Header names are mostly lower case already (HTTP/2, curl, SDKs): skip the copy then.
       String lower = isLowerCase(name) ? name : name.toLowerCase(Locale.ROOT);
-      if (!HOP_BY_HOP.contains(lower) && !(request && NOT_FORWARDED.contains(lower))
+      if (!HOP_BY_HOP.contains(lower) && !(request ? NOT_FORWARDED.contains(lower) : isCors(lower))
           && (listed.isEmpty() || !listed.contains(lower))) {
         to.add(name, h.getValue());
       }
     }
+  }
+
+  /** The gateway decides cross-origin access ({@link Cors}), never a backend. */
+  private static boolean isCors(String lowerName) {
+    return lowerName.startsWith("access-control-");
   }
 
   private static boolean isLowerCase(String s) {

@@ -2,12 +2,9 @@ package dev.llmgateway.routing;
 
 import dev.llmgateway.model.ModelCatalog;
 import dev.llmgateway.api.Endpoint;
-import dev.llmgateway.api.ErrorResponses;
 import dev.llmgateway.api.ApiError;
 import dev.llmgateway.config.GatewaySettings;
-import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.ext.web.RoutingContext;
 import java.util.Locale;
 import java.util.function.Supplier;
 
@@ -20,10 +17,6 @@ final class ProxyHandler {
   ProxyHandler(Dispatch.Services services, Supplier<ModelCatalog> catalog) {
     this.services = services;
     this.catalog = catalog;
-  }
-
-  Handler<RoutingContext> forEndpoint(Endpoint endpoint) {
-    return ctx -> handle(ApiCall.of(ctx), endpoint);
   }
 
   /** Handles a call; throws {@link ApiError} for what it refuses before reading the body. */
@@ -49,9 +42,9 @@ final class ProxyHandler {
         RoutePlanner.Plan plan = RoutePlanner.plan(current, endpoint, body, call.request().getHeader("X-LLM-Route"));
         new Dispatch(call, services, endpoint, body, current.config(), plan, record).start();
       } catch (ApiError e) {
-        ErrorResponses.send(call.response(), e);
+        call.fail(e);
       } catch (RuntimeException e) {
-        ErrorResponses.internalError(call.request(), e);
+        call.failInternally(e);
       }
     });
   }
@@ -60,7 +53,7 @@ final class ProxyHandler {
   private static void refuse(ApiCall call, Throwable cause) {
     if (cause instanceof ApiError e) {
       call.response().putHeader(HttpHeaders.CONNECTION, "close");
-      ErrorResponses.send(call.response(), e).onComplete(v -> call.request().connection().close());
+      call.fail(e).onComplete(v -> call.request().connection().close());
     } else {
       call.request().connection().close(); // the client broke off while sending
     }

@@ -2,8 +2,8 @@ package dev.llmgateway.routing;
 
 import dev.llmgateway.bus.ConfigBus;
 import dev.llmgateway.model.ModelCatalog;
-import dev.llmgateway.api.Endpoint;
 import dev.llmgateway.api.Connections;
+import dev.llmgateway.api.Endpoint;
 import dev.llmgateway.api.ErrorResponses;
 import dev.llmgateway.api.RouteMount;
 import dev.llmgateway.config.GatewaySettings;
@@ -20,10 +20,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.ext.web.handler.CorsHandler;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -131,13 +128,14 @@ public final class RouterVerticle extends VerticleBase {
   }
 
   /** The fast path for the model endpoints, in front of the router for everything else. */
-  private Future<FastPath> requestHandler(String listenHost) {
+  private Future<RequestEntry> requestHandler(String listenHost) {
     Supplier<ModelCatalog> catalog = live;
     RequestLog requestLog = new RequestLog(metrics, () -> catalog.get().config().gateway().requestLog());
     ClientKeys clientKeys = new ClientKeys(() -> catalog.get().config().gateway().apiKeys());
     ProxyHandler proxy = new ProxyHandler(
-        new Dispatch.Services(client, gate, limiter, metrics, new BackendKeys(env)), catalog);
-    Router router = router(catalog, requestLog, clientKeys, proxy);
+        new Dispatch.Services(new Adapters(client, new BackendKeys(env)), gate, limiter, metrics), catalog);
+    Cors cors = new Cors(() -> catalog.get().config().gateway().corsOrigins());
+    Router router = router(catalog, requestLog, cors, clientKeys);
     Future<Void> mounted = Future.succeededFuture();
     for (RouteMount mount : mounts.get()) {
       mounted = mounted.compose(v -> mount.mount(vertx, router));
@@ -146,27 +144,21 @@ public final class RouterVerticle extends VerticleBase {
       router.route().failureHandler(ErrorResponses::handleFailure);
       router.errorHandler(404, ErrorResponses::handleFailure);
       router.errorHandler(405, ErrorResponses::handleFailure);
-      return new FastPath(vertx, router, proxy, requestLog, clientKeys,
-          () -> !catalog.get().config().gateway().corsOrigins().isEmpty());
+      return new RequestEntry(vertx, router, proxy, requestLog, cors, clientKeys);
     });
   }
 
-  private Router router(Supplier<ModelCatalog> catalog, RequestLog requestLog, ClientKeys clientKeys,
-      ProxyHandler proxy) {
+  private Router router(Supplier<ModelCatalog> catalog, RequestLog requestLog, Cors cors,
+      ClientKeys clientKeys) {
     Router router = Router.router(vertx);
     router.route().handler(requestLog);
-    List<String> origins = catalog.get().config().gateway().corsOrigins();
-    if (!origins.isEmpty()) { // off by default: browsers get no cross-origin access unless allowed
-      router.route().handler(CorsHandler.create().addOrigins(origins)
-          .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT, HttpMethod.DELETE))
-          .allowedHeaders(Set.of("Authorization", "Content-Type", "X-Request-Id", "X-LLM-Route"))
-          .exposedHeaders(Set.of("X-Request-Id", "X-LLM-Route", "X-LLM-Model", "Retry-After")));
-    }
+    router.route().handler(cors);
     router.route("/v1/*").handler(clientKeys);
+    for (Endpoint endpoint : Endpoint.values()) {
+      // POSTs to the model endpoints never get here (RequestEntry takes them): any other method is wrong.
+      router.route(endpoint.path()).handler(ctx -> ctx.fail(405));
+    }
     ModelsHandler models = new ModelsHandler(catalog, () -> live.snapshot().loadedAt().getEpochSecond());
-    router.post(Endpoint.CHAT.path()).handler(proxy.forEndpoint(Endpoint.CHAT));
-    router.post(Endpoint.COMPLETIONS.path()).handler(proxy.forEndpoint(Endpoint.COMPLETIONS));
-    router.post(Endpoint.EMBEDDINGS.path()).handler(proxy.forEndpoint(Endpoint.EMBEDDINGS));
     router.get("/v1/models").handler(models::list);
     router.getWithRegex("/v1/models/(?<id>.+)").handler(models::one);
     router.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "ok")));
