@@ -1,6 +1,7 @@
 package dev.llmgateway.cli;
 
 import dev.llmgateway.config.MainMode;
+import dev.llmgateway.config.MainSelectionFile;
 import dev.llmgateway.ollama.MainSwitch;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -49,8 +50,8 @@ final class OllamaSetMainCommand implements Callable<Integer> {
     }
     Path file = config.path();
     try (OllamaSession session = new OllamaSession()) {
-      MainSwitch.Result result = new MainSwitch(session.vertx(), file, ollama.overrides(), session::client)
-          .run(new MainSwitch.Request(name, chosen, !noCheck, MainSwitch.Origin.CLI)).await();
+      MainSelectionFile.Result result = new MainSwitch(session.vertx(), file, ollama.overrides(), session::client,
+          MainSwitch.inProcess(session.vertx(), file, ollama.overrides())).run(new MainSwitch.Request(name, chosen, !noCheck, MainSwitch.Origin.CLI)).await();
       if (!result.changed()) {
         out.println(result.ref() + " is already the main model (main_llm_mode: " + result.mode().yamlName()
             + "); " + file + " is unchanged");

@@ -1,6 +1,11 @@
 package dev.llmgateway.configfile;
 
+import dev.llmgateway.api.ApiError;
+import dev.llmgateway.bus.BusErrors;
 import dev.llmgateway.bus.ConfigBus;
+import dev.llmgateway.bus.ConfigEdits;
+import dev.llmgateway.config.MainSelectionFile;
+import io.vertx.core.eventbus.Message;
 import dev.llmgateway.bus.ConfigSnapshot;
 import dev.llmgateway.config.GatewaySettings;
 import dev.llmgateway.config.ConfigProblem;
@@ -45,7 +50,8 @@ public final class ConfigVerticle extends VerticleBase {
 
   private ConfigRetriever retriever;
   private long timerId = -1;
-  private boolean scanning;
+  /** The latest scan; scans run one after the other, whether the timer or an edit asks. */
+  private Future<Void> scan = Future.succeededFuture();
 
   private JsonObject currentRaw;
   private GatewayConfig current;
@@ -78,8 +84,9 @@ public final class ConfigVerticle extends VerticleBase {
       }
       vertx.eventBus().consumer(ConfigBus.CURRENT, msg -> msg.reply(payload()));
       vertx.eventBus().consumer(ConfigBus.STATUS, msg -> msg.reply(status()));
+      vertx.eventBus().<JsonObject>consumer(ConfigBus.EDIT, this::edit);
       timerId = vertx.setPeriodic(scanPeriodMs, t -> {
-        if (!scanning) {
+        if (scan.isComplete()) {
           check();
         }
       });
@@ -95,18 +102,44 @@ public final class ConfigVerticle extends VerticleBase {
     return retriever.close();
   }
 
-  /** One scan: read through the retriever, then accept or reject. Never fails. */
+  /** One scan, after the one under way: read through the retriever, then accept or reject. Never fails. */
   private Future<Void> check() {
-    scanning = true;
-    return retriever.getConfig()
+    scan = scan.transform(previous -> retriever.getConfig()
         .compose(this::accept, this::explainReadFailure)
         .recover(err -> {
           record(err instanceof ConfigException ce ? ce : unexpected(err));
           return Future.succeededFuture();
+        }));
+    return scan;
+  }
+
+  /**
+   * {@link ConfigBus#EDIT}: the one writer of the file. Edits run one at a time on a worker; the
+   * reply comes after the written file has been loaded and published, so the caller's next request
+   * already sees it.
+   */
+  private void edit(Message<JsonObject> msg) {
+    MainSelectionFile.Request request;
+    try {
+      request = MainSelectionFile.Request.fromJson(msg.body());
+    } catch (RuntimeException e) {
+      BusErrors.fail(msg, ApiError.badRequest(e.getMessage(), null));
+      return;
+    }
+    vertx.executeBlocking(() -> MainSelectionFile.write(file, overrides, request))
+        .compose(result -> {
+          if (result.changed()) {
+            LOG.info("main model set to {} (mode {}) in {}: {}", result.ref(), result.mode().yamlName(),
+                file, String.join("; ", result.changes()));
+          }
+          return check().map(v -> result.toJson().put("applied", result.appliedIn(current)));
         })
-        .eventually(() -> {
-          scanning = false;
-          return Future.succeededFuture();
+        .onComplete(ar -> {
+          if (ar.succeeded()) {
+            msg.reply(ar.result());
+          } else {
+            BusErrors.fail(msg, ConfigEdits.toApiError(ar.cause(), file));
+          }
         });
   }
 

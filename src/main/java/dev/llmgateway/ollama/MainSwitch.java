@@ -1,13 +1,15 @@
 package dev.llmgateway.ollama;
 
-import dev.llmgateway.config.CloudModel;
 import dev.llmgateway.config.ConfigException;
-import dev.llmgateway.config.ConfigFileWriter;
 import dev.llmgateway.config.ConfigReader;
 import dev.llmgateway.config.GatewayConfig;
 import dev.llmgateway.config.LocalModel;
 import dev.llmgateway.config.MainMode;
 import dev.llmgateway.config.MainSelectionEdit;
+import dev.llmgateway.config.MainSelectionFile;
+import dev.llmgateway.bus.BusErrors;
+import dev.llmgateway.bus.ConfigBus;
+import dev.llmgateway.bus.ConfigEdits;
 import dev.llmgateway.config.OllamaNames;
 import dev.llmgateway.config.OllamaUrl;
 import dev.llmgateway.config.Overrides;
@@ -18,19 +20,18 @@ import dev.llmgateway.api.Endpoint;
 import dev.llmgateway.model.ModelCatalog;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Function;
 
 /**
- * Selects the main model and writes {@code llm.yml} back: the one implementation behind
- * {@code ollama set-main} and {@code PUT /admin/main}. A name that is already configured (ref, id,
- * alias, Ollama name of an entry) selects that entry; any other name is an Ollama model, which must
- * be in Ollama (unless the check is off) and gets an entry. File work runs as blocking tasks; on a
- * verticle they are ordered, so two selections never interleave their read-edit-write.
+ * Selects the main model: the one implementation behind {@code ollama set-main} and
+ * {@code PUT /admin/main}. A name that is already configured (ref, id, alias, Ollama name of an
+ * entry) selects that entry; any other name is an Ollama model, which must be in Ollama (unless the
+ * check is off) and gets an entry. The file itself is written by {@link MainSelectionFile}: through
+ * the config verticle in a running gateway ({@link #throughConfigVerticle}), in-process on the
+ * command line ({@link #inProcess}).
  */
 public final class MainSwitch {
 
@@ -56,36 +57,43 @@ public final class MainSwitch {
   public record Request(String model, MainMode mode, boolean check, Origin origin) {
   }
 
-  /** What was done. */
-  public record Result(String ref, MainMode mode, List<String> changes, boolean entryAdded, Path file,
-      Path backup) {
-    public boolean changed() {
-      return !changes.isEmpty();
-    }
-
-    public JsonObject toJson() {
-      return new JsonObject().put("main", ref).put("mode", mode.yamlName())
-          .put("changed", changed()).put("changes", new JsonArray(changes))
-          .put("entry_added", entryAdded).put("file", file.toString())
-          .put("backup", backup == null ? null : backup.toString());
-    }
-  }
-
   private final Vertx vertx;
   private final Path file;
   private final Overrides overrides;
   private final Function<String, OllamaClient> clients;
+  private final Function<MainSelectionFile.Request, Future<MainSelectionFile.Result>> writer;
 
-  /** @param clients an Ollama client for a normalized URL */
-  public MainSwitch(Vertx vertx, Path file, Overrides overrides, Function<String, OllamaClient> clients) {
+  /**
+   * @param clients an Ollama client for a normalized URL
+   * @param writer writes the selection, failing with an {@link ApiError}
+   */
+  public MainSwitch(Vertx vertx, Path file, Overrides overrides, Function<String, OllamaClient> clients,
+      Function<MainSelectionFile.Request, Future<MainSelectionFile.Result>> writer) {
     this.vertx = vertx;
     this.file = file;
     this.overrides = overrides;
     this.clients = clients;
+    this.writer = writer;
+  }
+
+  /** A running gateway's writer: the config verticle edits, reloads, then answers. */
+  public static Function<MainSelectionFile.Request, Future<MainSelectionFile.Result>> throughConfigVerticle(
+      Vertx vertx) {
+    return request -> vertx.eventBus().<JsonObject>request(ConfigBus.EDIT, request.toJson())
+        .map(reply -> MainSelectionFile.Result.fromJson(reply.body()))
+        .recover(err -> Future.failedFuture(BusErrors.toApiError(err)));
+  }
+
+  /** With no gateway running (the command line): the same edit, here, on a worker thread. */
+  public static Function<MainSelectionFile.Request, Future<MainSelectionFile.Result>> inProcess(
+      Vertx vertx, Path file, Overrides overrides) {
+    return request -> vertx.<MainSelectionFile.Result>executeBlocking(() ->
+        MainSelectionFile.write(file, overrides, request))
+        .recover(err -> Future.failedFuture(ConfigEdits.toApiError(err, file)));
   }
 
   /** Fails with an {@link ApiError} or an {@link OllamaException}, each saying what to do. */
-  public Future<Result> run(Request request) {
+  public Future<MainSelectionFile.Result> run(Request request) {
     String unwritable = request.model() == null ? "is missing" : YamlScalars.unwritable(request.model());
     if (unwritable != null) {
       return Future.failedFuture(invalidName("the model name " + unwritable));
@@ -93,7 +101,8 @@ public final class MainSwitch {
     return vertx.executeBlocking(this::currentConfig)
         .compose(config -> target(config, request))
         .compose(target -> check(target, request).map(target))
-        .compose(target -> vertx.executeBlocking(() -> write(target.selection(), request)));
+        .compose(target -> writer.apply(new MainSelectionFile.Request(target.selection(), request.mode(),
+            request.origin().comment)));
   }
 
   /** The selection, and where Ollama should have the model (null: no Ollama involved). */
@@ -175,38 +184,4 @@ public final class MainSwitch {
     });
   }
 
-  private Result write(MainSelectionEdit.Target selection, Request request) {
-    try {
-      ConfigFileWriter.Written<MainSelectionEdit.Outcome> written = ConfigFileWriter.update(file, overrides,
-          text -> {
-            MainSelectionEdit.Outcome o = MainSelectionEdit.apply(text, selection, request.mode(),
-                request.origin().comment);
-            return new ConfigFileWriter.Change<>(o.text(), o, config -> intended(config, o, selection));
-          });
-      MainSelectionEdit.Outcome o = written.value();
-      return new Result(o.ref(), o.mode(), o.changes(), o.entryAdded(), file, written.backup());
-    } catch (ConfigException e) {
-      throw new ApiError(409, "invalid_request_error", "config_invalid", null, e.getMessage()
-          + " — fix llm.yml first (`llm-gateway config check` lists every problem)");
-    } catch (IllegalArgumentException e) {
-      throw new ApiError(409, "invalid_request_error", "config_not_editable", null,
-          "cannot edit " + file + " automatically: " + e.getMessage());
-    } catch (IOException e) {
-      throw new ApiError(500, "server_error", "config_write_failed", null, e.getMessage());
-    }
-  }
-
-  /** The edited file, bound, selects what was asked: guards the file against a wrong splice. */
-  private static boolean intended(GatewayConfig config, MainSelectionEdit.Outcome o,
-      MainSelectionEdit.Target selection) {
-    String key = o.ref().startsWith(LocalModel.REF_PREFIX) ? config.mainLlmLocal() : config.mainLlmCloud();
-    if (!o.ref().equals(key) || config.mainMode() != o.mode()) {
-      return false;
-    }
-    if (selection instanceof MainSelectionEdit.OllamaModel m) {
-      LocalModel entry = config.local(o.ref().substring(LocalModel.REF_PREFIX.length()));
-      return entry != null && entry.ollama() && OllamaNames.same(entry.path(), m.name());
-    }
-    return o.ref().startsWith(LocalModel.REF_PREFIX) || o.ref().startsWith(CloudModel.REF_PREFIX);
-  }
 }

@@ -41,12 +41,9 @@ public final class OllamaVerticle extends VerticleBase {
   static final long RETENTION_MS = TimeUnit.MINUTES.toMillis(10);
   /** How long {@code POST /admin/ollama/pulls} waits for Ollama to accept before answering 202. */
   private static final long ACCEPT_WAIT_MS = 5_000;
-  /** How long {@code PUT /admin/main} waits for the config watcher to apply the written file. */
-  private static final long APPLY_WAIT_MS = 5_000;
 
   private final Overrides overrides;
   private final GatewayMetrics metrics;
-  private final ConfigWaiters waiters = new ConfigWaiters();
   private HttpClient http;
   private PullJobs jobs;
   private GatewayConfig config;
@@ -64,10 +61,7 @@ public final class OllamaVerticle extends VerticleBase {
     EventBus bus = vertx.eventBus();
     return bus.<JsonObject>request(ConfigBus.CURRENT, null).map(reply -> {
       config = ConfigSnapshot.fromJson(reply.body()).config();
-      bus.<JsonObject>consumer(ConfigBus.CHANGED, msg -> {
-        config = ConfigSnapshot.fromJson(msg.body()).config();
-        waiters.changed(config);
-      });
+      bus.<JsonObject>consumer(ConfigBus.CHANGED, msg -> config = ConfigSnapshot.fromJson(msg.body()).config());
       bus.<JsonObject>consumer(OllamaBus.MODELS, this::models);
       bus.<JsonObject>consumer(OllamaBus.DELETE_MODEL, this::deleteModel);
       bus.<JsonObject>consumer(OllamaBus.PULLS_START, this::startPull);
@@ -201,27 +195,14 @@ public final class OllamaVerticle extends VerticleBase {
     }
     MainSwitch.Request request = new MainSwitch.Request(body.getString("model"), mode,
         body.getBoolean("check", true), MainSwitch.Origin.ADMIN);
-    new MainSwitch(vertx, Path.of(config.file()), overrides, this::client).run(request)
-        .compose(result -> {
-          if (result.changed()) {
-            LOG.info("main model set to {} (mode {}) in {}: {}", result.ref(), result.mode().yamlName(),
-                result.file(), String.join("; ", result.changes()));
-          }
-          return waiters.await(vertx, c -> selects(c, result), APPLY_WAIT_MS, config)
-              .map(applied -> result.toJson().put("applied", applied));
-        })
+    new MainSwitch(vertx, Path.of(config.file()), overrides, this::client,
+        MainSwitch.throughConfigVerticle(vertx)).run(request)
         .onComplete(ar -> {
           if (ar.succeeded()) {
-            msg.reply(ar.result());
+            msg.reply(ar.result().toJson().put("applied", true));
           } else {
             BusErrors.fail(msg, ar.cause());
           }
         });
-  }
-
-  private static boolean selects(GatewayConfig c, MainSwitch.Result result) {
-    String ref = result.ref();
-    String current = ref.startsWith(LocalModel.REF_PREFIX) ? c.mainLlmLocal() : c.mainLlmCloud();
-    return ref.equals(current) && c.mainMode() == result.mode();
   }
 }
