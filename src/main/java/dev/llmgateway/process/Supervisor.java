@@ -6,8 +6,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.json.JsonObject;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,7 +42,7 @@ final class Supervisor {
   private final Host host;
   private final Limits limits;
   private final LogBuffer logs = new LogBuffer();
-  private final Deque<Long> failures = new ArrayDeque<>();
+  private final RestartPolicy restartPolicy;
 
   private ChildSpec spec;
   private ProcessState state = ProcessState.STOPPED;
@@ -73,6 +71,7 @@ final class Supervisor {
     this.probeClient = probeClient;
     this.host = host;
     this.limits = limits;
+    this.restartPolicy = new RestartPolicy(limits, System::currentTimeMillis);
     this.spec = spec;
   }
 
@@ -142,14 +141,14 @@ final class Supervisor {
   /** Admin "start": a failed child gets a fresh set of attempts. */
   Future<Void> start() {
     if (state == ProcessState.FAILED) {
-      failures.clear();
+      restartPolicy.reset();
       setState(ProcessState.STOPPED, null);
     }
     return ensure();
   }
 
   Future<Void> restart() {
-    failures.clear();
+    restartPolicy.reset();
     if (state == ProcessState.FAILED || state == ProcessState.EXTERNAL) {
       setState(ProcessState.STOPPED, null);
     }
@@ -200,7 +199,7 @@ final class Supervisor {
     boolean changed = !spec.sameProcess(next);
     spec = next;
     if (changed) {
-      failures.clear();
+      restartPolicy.reset();
       switch (state) {
         case STARTING, RUNNING, BACKOFF -> {
           LOG.info("{} changed in the config: restarting it", next.id());
@@ -357,21 +356,18 @@ final class Supervisor {
     String what = spec.kind().program() + " for " + spec.id() + " exited with code " + code
         + (whileStarting ? " while starting" : "") + "; last output: " + logs.tail(5);
     LOG.warn(what);
-    long now = System.currentTimeMillis();
-    failures.addLast(now);
-    while (!failures.isEmpty() && now - failures.peekFirst() > limits.windowMs()) {
-      failures.removeFirst();
-    }
+    RestartPolicy.Decision decision = restartPolicy.crashed();
     if (whileStarting) {
       failWaiters(what); // fail the waiting requests at once, with the output that says why
     } else if (ready.future().isComplete()) {
       ready = Promise.promise(); // requests from now on wait for the restart
     }
-    if (failures.size() >= limits.maxRestarts()) {
-      fail("crashed " + failures.size() + " times within " + limits.windowMs() / 1000 + " s; last: " + what);
+    if (decision.giveUp()) {
+      fail("crashed " + decision.crashesInWindow() + " times within " + limits.windowMs() / 1000
+          + " s; last: " + what);
       return;
     }
-    long delay = Math.min(limits.backoffMaxMs(), limits.backoffMs() << Math.min(20, failures.size() - 1));
+    long delay = decision.delayMs();
     setState(ProcessState.BACKOFF, what + "; restarting in " + delay + " ms");
     int next = ++generation;
     timerId = vertx.setTimer(delay, t -> {
