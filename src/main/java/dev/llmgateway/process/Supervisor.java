@@ -20,8 +20,6 @@ final class Supervisor {
 
   private static final Logger LOG = LoggerFactory.getLogger(Supervisor.class);
   private static final long HEALTH_POLL_MS = 25;
-  private static final long EXTERNAL_CHECK_MS = 5000;
-  private static final int EXTERNAL_MISSES = 3;
 
   /** What a supervisor needs from its verticle. */
   interface Host {
@@ -53,6 +51,7 @@ final class Supervisor {
   private boolean startAfterStop;
   private int generation;
   private long timerId = -1;
+  private ExternalServerWatch externalWatch;
   private long startedAt;
   private int restarts;
   private Integer lastExitCode;
@@ -238,7 +237,7 @@ final class Supervisor {
         return;
       }
       switch (ar.result()) {
-        case READY -> becomeExternal(gen);
+        case READY -> becomeExternal();
         case LOADING -> pollHealth(gen, true);
         case OTHER -> fail("port " + spec.port() + " on " + spec.host() + " is in use by another "
             + "program; stop it or give " + spec.id() + " another port");
@@ -286,7 +285,7 @@ final class Supervisor {
       }
       if (ar.result() == PortProbe.Result.READY) {
         if (external) {
-          becomeExternal(gen);
+          becomeExternal();
         } else {
           lastActivity = System.currentTimeMillis();
           LOG.info("{} is ready on {} after {} ms", spec.id(), spec.authority(),
@@ -300,35 +299,16 @@ final class Supervisor {
     });
   }
 
-  private void becomeExternal(int gen) {
+  private void becomeExternal() {
     setState(ProcessState.EXTERNAL, "a " + spec.kind().program() + " the gateway did not start "
         + "already serves " + spec.authority() + "; using it");
     ready.tryComplete();
-    watchExternal(gen);
-  }
-
-  /**
-   * Someone else's server may go away; then the next request starts our own. A busy server can be
-   * slow to answer one probe, so it counts as gone only after several misses in a row.
-   */
-  private void watchExternal(int gen) {
-    watchExternal(gen, 0, EXTERNAL_CHECK_MS);
-  }
-
-  private void watchExternal(int gen, int misses, long delay) {
-    timerId = vertx.setTimer(delay, t -> PortProbe.probe(probeClient, spec).onComplete(ar -> {
-      if (gen != generation || state != ProcessState.EXTERNAL) {
-        return;
-      }
-      if (ar.result() == PortProbe.Result.READY || ar.result() == PortProbe.Result.LOADING) {
-        watchExternal(gen, 0, EXTERNAL_CHECK_MS);
-      } else if (misses + 1 < EXTERNAL_MISSES) {
-        watchExternal(gen, misses + 1, 1000);
-      } else {
-        generation++;
-        setState(ProcessState.STOPPED, "the external server on " + spec.authority() + " went away");
-      }
-    }));
+    // Stopped when the state leaves external (see setState), which every newer generation does first.
+    externalWatch = new ExternalServerWatch(vertx, () -> PortProbe.probe(probeClient, spec),
+        ExternalServerWatch.CHECK_MS, ExternalServerWatch.RETRY_MS, () -> {
+          generation++;
+          setState(ProcessState.STOPPED, "the external server on " + spec.authority() + " went away");
+        }).start();
   }
 
   // --- exits and failures -----------------------------------------------------------------
@@ -412,6 +392,10 @@ final class Supervisor {
   private void setState(ProcessState next, String why) {
     boolean changed = next != state || (why != null && !why.equals(message));
     state = next;
+    if (next != ProcessState.EXTERNAL && externalWatch != null) {
+      externalWatch.stop();
+      externalWatch = null;
+    }
     if (why != null || next == ProcessState.RUNNING || next == ProcessState.STARTING) {
       message = why;
     }
