@@ -6,24 +6,23 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.json.JsonObject;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One child's life: stopped → starting → running (or external) → stopping, with restarts after
- * crashes (exponential backoff, then {@code failed} after too many in the window) and idle stop.
- * Every request that needs the child shares one start. Runs on the process verticle's event loop
- * only; each launch has a generation number so callbacks of an earlier process are ignored.
+ * crashes and idle stop. Every request that needs the child shares one start. This class drives the
+ * process (probe the port, spawn, poll health, signal, handle the exit); where the child is and who
+ * waits for it is {@link ProcessStateMachine}, whether a crash is restarted is {@link RestartPolicy},
+ * and a server it did not start is watched by {@link ExternalServerWatch}. Runs on the process
+ * verticle's event loop only; each attempt has a generation number so callbacks of an earlier one
+ * are ignored.
  */
 final class Supervisor {
 
   private static final Logger LOG = LoggerFactory.getLogger(Supervisor.class);
   private static final long HEALTH_POLL_MS = 25;
-  private static final long EXTERNAL_CHECK_MS = 5000;
-  private static final int EXTERNAL_MISSES = 3;
 
   /** What a supervisor needs from its verticle. */
   interface Host {
@@ -44,26 +43,23 @@ final class Supervisor {
   private final Host host;
   private final Limits limits;
   private final LogBuffer logs = new LogBuffer();
-  private final Deque<Long> failures = new ArrayDeque<>();
+  private final RestartPolicy restartPolicy;
+  private final ProcessStateMachine states = new ProcessStateMachine(this::changed);
 
   private ChildSpec spec;
-  private ProcessState state = ProcessState.STOPPED;
   private ChildProcess child;
-  private Promise<Void> ready = Promise.promise();
   private Promise<Void> stopped;
   private boolean stopRequested;
   private boolean startAfterStop;
-  private int generation;
   private long timerId = -1;
+  private ExternalServerWatch externalWatch;
   private long startedAt;
   private int restarts;
   private Integer lastExitCode;
-  private String message;
   private int inFlight;
   private long lastActivity = System.currentTimeMillis();
-  private Promise<Void> stateChanged = Promise.promise();
 
-  /** Restart policy, from the gateway settings. */
+  /** The restart policy and the stop grace period, from the gateway settings. */
   record Limits(long backoffMs, long backoffMaxMs, int maxRestarts, long windowMs, long stopGraceMs) {
   }
 
@@ -73,6 +69,7 @@ final class Supervisor {
     this.probeClient = probeClient;
     this.host = host;
     this.limits = limits;
+    this.restartPolicy = new RestartPolicy(limits, System::currentTimeMillis);
     this.spec = spec;
   }
 
@@ -85,7 +82,7 @@ final class Supervisor {
   }
 
   ProcessState state() {
-    return state;
+    return states.state();
   }
 
   LogBuffer logs() {
@@ -94,20 +91,20 @@ final class Supervisor {
 
   /** Completes when the child can take requests; starts it if needed. */
   Future<Void> ensure() {
-    switch (state) {
+    switch (states.state()) {
       case RUNNING, EXTERNAL:
         return Future.succeededFuture();
       case FAILED:
-        return Future.failedFuture(new IllegalStateException(message
+        return Future.failedFuture(new IllegalStateException(states.message()
             + "; POST /admin/processes/" + spec.id() + "/start to try again"));
       case STOPPED:
         begin();
-        return ready.future();
+        return states.whenReady();
       case STOPPING:
         startAfterStop = true;
-        return ready.future();
+        return states.whenReady();
       default:
-        return ready.future();
+        return states.whenReady();
     }
   }
 
@@ -117,13 +114,13 @@ final class Supervisor {
    * child as usual — so the request is served by the restarted server instead of failing.
    */
   Future<Void> ensureAfterRefusal() {
-    if (state == ProcessState.EXTERNAL) {
-      generation++;
-      setState(ProcessState.STOPPED, "the external server on " + spec.authority() + " refused a connection");
+    if (states.state() == ProcessState.EXTERNAL) {
+      states.newGeneration();
+      states.moveTo(ProcessState.STOPPED, "the external server on " + spec.authority() + " refused a connection");
       return ensure();
     }
-    if (state == ProcessState.RUNNING) {
-      return stateChanged.future().timeout(2, java.util.concurrent.TimeUnit.SECONDS)
+    if (states.state() == ProcessState.RUNNING) {
+      return states.nextChange().timeout(2, java.util.concurrent.TimeUnit.SECONDS)
           .transform(ar -> ensure());
     }
     return ensure();
@@ -141,17 +138,17 @@ final class Supervisor {
 
   /** Admin "start": a failed child gets a fresh set of attempts. */
   Future<Void> start() {
-    if (state == ProcessState.FAILED) {
-      failures.clear();
-      setState(ProcessState.STOPPED, null);
+    if (states.state() == ProcessState.FAILED) {
+      restartPolicy.reset();
+      states.moveTo(ProcessState.STOPPED, null);
     }
     return ensure();
   }
 
   Future<Void> restart() {
-    failures.clear();
-    if (state == ProcessState.FAILED || state == ProcessState.EXTERNAL) {
-      setState(ProcessState.STOPPED, null);
+    restartPolicy.reset();
+    if (states.state() == ProcessState.FAILED || states.state() == ProcessState.EXTERNAL) {
+      states.moveTo(ProcessState.STOPPED, null);
     }
     return stop("restart requested").compose(v -> ensure());
   }
@@ -160,24 +157,24 @@ final class Supervisor {
   Future<Void> stop(String reason) {
     cancelTimer();
     startAfterStop = false;
-    switch (state) {
+    switch (states.state()) {
       case STARTING, RUNNING:
         if (child == null) { // still probing the port, or spawning: nothing to signal yet
-          generation++;
-          failWaiters("stopped before it was ready (" + reason + ")");
-          setState(ProcessState.STOPPED, reason);
+          states.newGeneration();
+          states.failWaiters("stopped before it was ready (" + reason + ")");
+          states.moveTo(ProcessState.STOPPED, reason);
           return Future.succeededFuture();
         }
         LOG.info("stopping {} (pid {}): {}", spec.id(), child.pid(), reason);
-        failWaiters("stopped before it was ready (" + reason + ")");
+        states.failWaiters("stopped before it was ready (" + reason + ")");
         stopRequested = true;
         stopped = Promise.promise();
-        setState(ProcessState.STOPPING, reason);
+        states.moveTo(ProcessState.STOPPING, reason);
         ChildProcess dying = child;
-        int gen = generation;
+        int gen = states.generation();
         dying.terminate();
         timerId = vertx.setTimer(Math.max(1, limits.stopGraceMs()), t -> {
-          if (gen == generation && child == dying) {
+          if (states.isCurrent(gen) && child == dying) {
             LOG.warn("{} (pid {}) did not exit within {} ms of SIGTERM; killing it", spec.id(),
                 dying.pid(), limits.stopGraceMs());
             dying.kill();
@@ -187,8 +184,8 @@ final class Supervisor {
       case STOPPING:
         return stopped.future();
       case BACKOFF, EXTERNAL, FAILED:
-        generation++;
-        setState(ProcessState.STOPPED, reason);
+        states.newGeneration();
+        states.moveTo(ProcessState.STOPPED, reason);
         return Future.succeededFuture();
       default:
         return Future.succeededFuture();
@@ -200,26 +197,26 @@ final class Supervisor {
     boolean changed = !spec.sameProcess(next);
     spec = next;
     if (changed) {
-      failures.clear();
-      switch (state) {
+      restartPolicy.reset();
+      switch (states.state()) {
         case STARTING, RUNNING, BACKOFF -> {
           LOG.info("{} changed in the config: restarting it", next.id());
           stop("config changed").onComplete(v -> ensure());
           return;
         }
-        case FAILED, EXTERNAL -> setState(ProcessState.STOPPED, null);
+        case FAILED, EXTERNAL -> states.moveTo(ProcessState.STOPPED, null);
         default -> {
         }
       }
     }
-    if (state == ProcessState.STOPPED && next.bootStart()) {
+    if (states.state() == ProcessState.STOPPED && next.bootStart()) {
       begin();
     }
   }
 
   /** Called every second: stops a child idle for longer than its ttl. */
   void checkIdle(long now) {
-    if (spec.ttlMs() > 0 && state == ProcessState.RUNNING && inFlight == 0
+    if (spec.ttlMs() > 0 && states.state() == ProcessState.RUNNING && inFlight == 0
         && now - lastActivity >= spec.ttlMs()) {
       stop("idle for " + spec.ttlMs() / 1000 + " s (ttl)");
     }
@@ -229,25 +226,23 @@ final class Supervisor {
 
   void begin() {
     cancelTimer();
-    if (ready.future().isComplete()) {
-      ready = Promise.promise();
-    }
-    int gen = ++generation;
-    setState(ProcessState.STARTING, null);
+    states.waitForNextAttempt();
+    int gen = states.newGeneration();
+    states.moveTo(ProcessState.STARTING, null);
     PortProbe.probe(probeClient, spec).onComplete(ar -> {
-      if (gen != generation) {
+      if (!states.isCurrent(gen)) {
         return;
       }
       switch (ar.result()) {
-        case READY -> becomeExternal(gen);
+        case READY -> becomeExternal();
         case LOADING -> pollHealth(gen, true);
         case OTHER -> fail("port " + spec.port() + " on " + spec.host() + " is in use by another "
             + "program; stop it or give " + spec.id() + " another port");
         case FREE -> {
           if (!spec.local()) {
-            setState(ProcessState.EXTERNAL, spec.host() + " is not this machine: the server there is "
+            states.moveTo(ProcessState.EXTERNAL, spec.host() + " is not this machine: the server there is "
                 + "used as it is, nothing is started");
-            ready.tryComplete();
+            states.ready();
           } else {
             spawn(gen);
           }
@@ -258,7 +253,7 @@ final class Supervisor {
 
   private void spawn(int gen) {
     host.launch(spec, this::onLine).onComplete(ar -> {
-      if (gen != generation) {
+      if (!states.isCurrent(gen)) {
         if (ar.succeeded()) {
           ar.result().kill();
           host.forget(ar.result());
@@ -282,18 +277,18 @@ final class Supervisor {
   /** Polls until the server says ready; requests are released within one poll of that. */
   private void pollHealth(int gen, boolean external) {
     PortProbe.probe(probeClient, spec).onComplete(ar -> {
-      if (gen != generation || state != ProcessState.STARTING) {
+      if (!states.isCurrent(gen) || states.state() != ProcessState.STARTING) {
         return;
       }
       if (ar.result() == PortProbe.Result.READY) {
         if (external) {
-          becomeExternal(gen);
+          becomeExternal();
         } else {
           lastActivity = System.currentTimeMillis();
           LOG.info("{} is ready on {} after {} ms", spec.id(), spec.authority(),
               System.currentTimeMillis() - startedAt);
-          setState(ProcessState.RUNNING, null);
-          ready.tryComplete();
+          states.moveTo(ProcessState.RUNNING, null);
+          states.ready();
         }
       } else {
         timerId = vertx.setTimer(HEALTH_POLL_MS, t -> pollHealth(gen, external));
@@ -301,42 +296,23 @@ final class Supervisor {
     });
   }
 
-  private void becomeExternal(int gen) {
-    setState(ProcessState.EXTERNAL, "a " + spec.kind().program() + " the gateway did not start "
+  private void becomeExternal() {
+    states.moveTo(ProcessState.EXTERNAL, "a " + spec.kind().program() + " the gateway did not start "
         + "already serves " + spec.authority() + "; using it");
-    ready.tryComplete();
-    watchExternal(gen);
-  }
-
-  /**
-   * Someone else's server may go away; then the next request starts our own. A busy server can be
-   * slow to answer one probe, so it counts as gone only after several misses in a row.
-   */
-  private void watchExternal(int gen) {
-    watchExternal(gen, 0, EXTERNAL_CHECK_MS);
-  }
-
-  private void watchExternal(int gen, int misses, long delay) {
-    timerId = vertx.setTimer(delay, t -> PortProbe.probe(probeClient, spec).onComplete(ar -> {
-      if (gen != generation || state != ProcessState.EXTERNAL) {
-        return;
-      }
-      if (ar.result() == PortProbe.Result.READY || ar.result() == PortProbe.Result.LOADING) {
-        watchExternal(gen, 0, EXTERNAL_CHECK_MS);
-      } else if (misses + 1 < EXTERNAL_MISSES) {
-        watchExternal(gen, misses + 1, 1000);
-      } else {
-        generation++;
-        setState(ProcessState.STOPPED, "the external server on " + spec.authority() + " went away");
-      }
-    }));
+    states.ready();
+    // Stopped when the state leaves external (see changed), which every newer generation does first.
+    externalWatch = new ExternalServerWatch(vertx, () -> PortProbe.probe(probeClient, spec),
+        ExternalServerWatch.CHECK_MS, ExternalServerWatch.RETRY_MS, () -> {
+          states.newGeneration();
+          states.moveTo(ProcessState.STOPPED, "the external server on " + spec.authority() + " went away");
+        }).start();
   }
 
   // --- exits and failures -----------------------------------------------------------------
 
   private void onExit(int gen, ChildProcess exited, int code) {
     host.forget(exited);
-    if (gen != generation || exited != child) {
+    if (!states.isCurrent(gen) || exited != child) {
       return;
     }
     child = null;
@@ -344,7 +320,7 @@ final class Supervisor {
     if (stopRequested) {
       stopRequested = false;
       lastExitCode = code;
-      setState(ProcessState.STOPPED, message);
+      states.moveTo(ProcessState.STOPPED, null); // keeps the reason given to stop()
       stopped.tryComplete();
       if (startAfterStop) {
         startAfterStop = false;
@@ -353,29 +329,26 @@ final class Supervisor {
       return;
     }
     lastExitCode = code;
-    boolean whileStarting = state == ProcessState.STARTING;
+    boolean whileStarting = states.state() == ProcessState.STARTING;
     String what = spec.kind().program() + " for " + spec.id() + " exited with code " + code
         + (whileStarting ? " while starting" : "") + "; last output: " + logs.tail(5);
     LOG.warn(what);
-    long now = System.currentTimeMillis();
-    failures.addLast(now);
-    while (!failures.isEmpty() && now - failures.peekFirst() > limits.windowMs()) {
-      failures.removeFirst();
-    }
+    RestartPolicy.Decision decision = restartPolicy.crashed();
     if (whileStarting) {
-      failWaiters(what); // fail the waiting requests at once, with the output that says why
-    } else if (ready.future().isComplete()) {
-      ready = Promise.promise(); // requests from now on wait for the restart
+      states.failWaiters(what); // fail the waiting requests at once, with the output that says why
+    } else {
+      states.waitForNextAttempt(); // requests from now on wait for the restart
     }
-    if (failures.size() >= limits.maxRestarts()) {
-      fail("crashed " + failures.size() + " times within " + limits.windowMs() / 1000 + " s; last: " + what);
+    if (decision.giveUp()) {
+      fail("crashed " + decision.crashesInWindow() + " times within " + limits.windowMs() / 1000
+          + " s; last: " + what);
       return;
     }
-    long delay = Math.min(limits.backoffMaxMs(), limits.backoffMs() << Math.min(20, failures.size() - 1));
-    setState(ProcessState.BACKOFF, what + "; restarting in " + delay + " ms");
-    int next = ++generation;
+    long delay = decision.delayMs();
+    states.moveTo(ProcessState.BACKOFF, what + "; restarting in " + delay + " ms");
+    int next = states.newGeneration();
     timerId = vertx.setTimer(delay, t -> {
-      if (next == generation && state == ProcessState.BACKOFF) {
+      if (states.isCurrent(next) && states.state() == ProcessState.BACKOFF) {
         restarts++;
         host.restarting(this);
         begin();
@@ -384,22 +357,15 @@ final class Supervisor {
   }
 
   private void fail(String why) {
-    generation++;
+    states.newGeneration();
     if (child != null) {
       child.kill();
       host.forget(child);
       child = null;
     }
     LOG.warn("{} failed: {}", spec.id(), why);
-    setState(ProcessState.FAILED, why);
-    failWaiters(why);
-  }
-
-  private void failWaiters(String why) {
-    if (!ready.future().isComplete()) {
-      ready.fail(new IllegalStateException(why));
-    }
-    ready = Promise.promise();
+    states.moveTo(ProcessState.FAILED, why);
+    states.failWaiters(why);
   }
 
   private void onLine(String line) {
@@ -413,18 +379,13 @@ final class Supervisor {
     }
   }
 
-  private void setState(ProcessState next, String why) {
-    boolean changed = next != state || (why != null && !why.equals(message));
-    state = next;
-    if (why != null || next == ProcessState.RUNNING || next == ProcessState.STARTING) {
-      message = why;
+  /** Published on every change; an external server is watched only while the state says so. */
+  private void changed() {
+    if (states.state() != ProcessState.EXTERNAL && externalWatch != null) {
+      externalWatch.stop();
+      externalWatch = null;
     }
-    if (changed) {
-      Promise<Void> waiting = stateChanged;
-      stateChanged = Promise.promise();
-      waiting.tryComplete();
-      host.changed(this);
-    }
+    host.changed(this);
   }
 
   JsonObject status() {
@@ -432,11 +393,11 @@ final class Supervisor {
         .put("id", spec.id())
         .put("ref", spec.ref())
         .put("kind", spec.kind().program())
-        .put("state", state.label())
+        .put("state", states.state().label())
         .put("host", spec.host())
         .put("port", spec.port())
         .put("pid", child == null ? null : child.pid())
-        .put("uptime_ms", state == ProcessState.RUNNING && child != null
+        .put("uptime_ms", states.state() == ProcessState.RUNNING && child != null
             ? System.currentTimeMillis() - startedAt : null)
         .put("restarts", restarts)
         .put("last_exit_code", lastExitCode)
@@ -444,6 +405,7 @@ final class Supervisor {
         .put("ttl_ms", spec.ttlMs())
         .put("startup_timeout_ms", spec.startupTimeoutMs())
         .put("command", spec.commandLine());
+    String message = states.message();
     return message == null ? out.putNull("message") : out.put("message", message);
   }
 }
