@@ -42,7 +42,8 @@ public final class ConfigBinder {
     SettingsBinder settings = new SettingsBinder(in);
     ModelEntriesBinder entries = new ModelEntriesBinder(in);
 
-    String explicitOllama = settings.explicitOllamaUrl(map, overrides);
+    Map<String, Object> gateway = settings.gatewayBlock(map);
+    String explicitOllama = settings.explicitOllamaUrl(gateway, overrides);
     String entryDefaultHost = explicitOllama == null ? OllamaUrl.DEFAULT_HOST : OllamaUrl.host(explicitOllama);
     int entryDefaultPort = explicitOllama == null ? OllamaUrl.DEFAULT_PORT : OllamaUrl.port(explicitOllama);
     List<LocalModel> local = entries.local(map, entryDefaultHost, entryDefaultPort);
@@ -74,7 +75,7 @@ public final class ConfigBinder {
 
     GatewayConfig config = new GatewayConfig(file.toAbsolutePath().toString(), modelPath.toString(),
         local, cloud, settings.llamaCpp(map), mode, mainLlm, mainLocal, mainCloud, embedding,
-        settings.hybridRouter(map), settings.gateway(map, overrides, ollamaUrl));
+        settings.hybridRouter(map), settings.gateway(map, gateway, overrides, ollamaUrl));
 
     boolean mainWritten = map.get("main_llm") != null || map.get("main_llm_local") != null
         || map.get("main_llm_cloud") != null;
@@ -93,22 +94,16 @@ public final class ConfigBinder {
 
   /** Models that run at the same time (main and embedding) cannot share a llama-server port. */
   private static void checkRoles(GatewayConfig config, ValueReader in, boolean mainWritten) {
-    Map<String, String> roles = new LinkedHashMap<>();
-    if (config.mainMode() == MainMode.MIX) {
-      putRole(roles, config.mainLlmLocal(), "main_llm_local");
-    }
-    putRole(roles, config.mainRef(), "main");
-    putRole(roles, config.embeddingLlm(), "embedding_llm");
     Map<String, String> byPort = new HashMap<>();
-    for (Map.Entry<String, String> role : roles.entrySet()) {
-      LocalModel m = localOf(config, role.getKey());
+    for (Roles.Assignment role : Roles.of(config).assignments()) {
+      LocalModel m = localOf(config, role.ref());
       if (m == null || m.ollama()) {
         continue;
       }
       String hostPort = m.host() + ":" + m.port();
       String other = byPort.putIfAbsent(hostPort, m.id());
       if (other != null && !other.equals(m.id())) {
-        in.error(role.getValue(), "local_models/" + m.id() + " and local_models/" + other
+        in.error(role.key(), "local_models/" + m.id() + " and local_models/" + other
             + " both use port " + m.port() + ", but they run at the same time; give one of them "
             + "another port");
       }
@@ -116,12 +111,6 @@ public final class ConfigBinder {
     if (config.mainRef() == null && !mainWritten) {
       in.warning("main_llm_local", "no main model is selected, so requests for \"main\" (or without "
           + "a model) will be answered 404; set main_llm_local: local_models/<id>");
-    }
-  }
-
-  private static void putRole(Map<String, String> roles, String ref, String role) {
-    if (ref != null) {
-      roles.putIfAbsent(ref, role);
     }
   }
 

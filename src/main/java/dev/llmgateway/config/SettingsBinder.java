@@ -98,13 +98,19 @@ final class SettingsBinder {
         longChars == null ? 0 : longChars, show != null && show);
   }
 
-  /** The {@code gateway:} block with flags and env applied on top. */
-  GatewaySettings gateway(Map<String, Object> root, Overrides ov, String ollamaUrl) {
-    ConcurrencySettings concurrency = concurrency(root);
+  /** The {@code gateway:} block, read once for every setting in it (so a bad block is reported once). */
+  Map<String, Object> gatewayBlock(Map<String, Object> root) {
     Map<String, Object> b = in.map(root, "gateway", "");
-    if (b == null) {
-      b = Map.of();
-    }
+    return b == null ? Map.of() : b;
+  }
+
+  /**
+   * The gateway's settings: the {@code gateway:} block ({@code b}, from {@link #gatewayBlock}) and
+   * top-level keys, with flags and env applied on top here (the Ollama URL's in
+   * {@link #explicitOllamaUrl}).
+   */
+  GatewaySettings gateway(Map<String, Object> root, Map<String, Object> b, Overrides ov, String ollamaUrl) {
+    ConcurrencySettings concurrency = concurrency(root, b);
     String host = override(ov.host(), in.string(b, "host", "gateway"));
     Integer port = ov.port() != null ? port(ov.port()) : in.integer(b, "port", "gateway", 0, 65535);
     String token = override(ov.adminToken(), in.string(b, "admin_token", "gateway"));
@@ -151,11 +157,7 @@ final class SettingsBinder {
   }
 
   /** Top-level {@code llm_max_concurrent_*} (as existing files name them) and the queue bounds. */
-  private ConcurrencySettings concurrency(Map<String, Object> root) {
-    Map<String, Object> b = in.map(root, "gateway", "");
-    if (b == null) {
-      b = Map.of();
-    }
+  private ConcurrencySettings concurrency(Map<String, Object> root, Map<String, Object> b) {
     Integer local = in.integer(root, "llm_max_concurrent_local", "", 1, 100_000);
     Integer cloud = in.integer(root, "llm_max_concurrent_cloud", "", 1, 100_000);
     Integer queue = in.integer(b, "queue_max_length", "gateway", 0, 1_000_000);
@@ -191,8 +193,7 @@ final class SettingsBinder {
   }
 
   /** The explicitly configured Ollama URL (flag, env, then {@code gateway.ollama_url}), or null. */
-  String explicitOllamaUrl(Map<String, Object> root, Overrides ov) {
-    Map<String, Object> b = in.map(root, "gateway", "");
+  String explicitOllamaUrl(Map<String, Object> b, Overrides ov) {
     if (ov.ollamaUrl() != null) {
       String url = OllamaUrl.normalize(ov.ollamaUrl().value());
       if (url == null) {
@@ -201,7 +202,7 @@ final class SettingsBinder {
       }
       return url;
     }
-    String fromFile = b == null ? null : in.string(b, "ollama_url", "gateway");
+    String fromFile = in.string(b, "ollama_url", "gateway");
     if (fromFile == null) {
       return null;
     }

@@ -7,6 +7,7 @@ import dev.llmgateway.config.ConcurrencySettings;
 import dev.llmgateway.config.GatewayConfig;
 import dev.llmgateway.config.LocalModel;
 import dev.llmgateway.config.MainMode;
+import dev.llmgateway.config.Roles;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -25,9 +26,11 @@ public final class ModelCatalog {
   private final GatewayConfig config;
   private final Map<String, Backend> byRef = new LinkedHashMap<>();
   private final Map<String, Backend> byName = new HashMap<>();
+  private final Roles roles;
 
   public ModelCatalog(GatewayConfig config) {
     this.config = config;
+    this.roles = Roles.of(config);
     for (LocalModel m : config.localModels()) {
       byRef.put(m.ref(), backend(m));
     }
@@ -107,17 +110,9 @@ public final class ModelCatalog {
     return b;
   }
 
-  /** Roles of an entry: main and/or embedding. */
+  /** Roles of an entry: main and/or embedding ({@link Roles} decides). */
   public List<String> rolesOf(String ref) {
-    List<String> roles = new ArrayList<>();
-    boolean mix = config.mainMode() == MainMode.MIX;
-    if (ref.equals(config.mainRef()) || mix && (ref.equals(config.mainLlmLocal()) || ref.equals(config.mainLlmCloud()))) {
-      roles.add("main");
-    }
-    if (ref.equals(config.embeddingLlm())) {
-      roles.add("embedding");
-    }
-    return roles;
+    return roles.of(ref);
   }
 
   private Backend roleOrError(String ref, String message) {

@@ -3,6 +3,7 @@ package dev.llmgateway.process;
 import dev.llmgateway.config.CloudModel;
 import dev.llmgateway.config.GatewayConfig;
 import dev.llmgateway.config.LocalModel;
+import dev.llmgateway.config.Roles;
 import dev.llmgateway.config.MainMode;
 import dev.llmgateway.config.SupervisionSettings;
 import java.net.InetAddress;
@@ -69,19 +70,9 @@ public final class ChildSpecs {
     return required;
   }
 
-  /** Models with a role start with the gateway: main (both sides in mix mode) and embedding. */
+  /** Models with a role ({@link Roles}) start with the gateway. */
   static List<String> bootRefs(GatewayConfig config) {
-    List<String> refs = new ArrayList<>();
-    if (config.mainRef() != null) {
-      refs.add(config.mainRef());
-    }
-    if (config.mainMode() == MainMode.MIX && config.mainLlmLocal() != null) {
-      refs.add(config.mainLlmLocal());
-    }
-    if (config.embeddingLlm() != null) {
-      refs.add(config.embeddingLlm());
-    }
-    return refs;
+    return Roles.of(config).assignments().stream().map(Roles.Assignment::ref).distinct().toList();
   }
 
   private static void liteLlm(GatewayConfig config, Map<String, String> parentEnv, Map<String, String> base,
