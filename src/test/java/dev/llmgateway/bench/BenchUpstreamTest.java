@@ -3,6 +3,7 @@ package dev.llmgateway.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.llmgateway.testing.Async;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
@@ -11,7 +12,6 @@ import io.vertx.core.net.NetSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -28,13 +28,13 @@ class BenchUpstreamTest {
   void start() throws Exception {
     vertx = Vertx.vertx();
     BenchUpstream upstream = new BenchUpstream("127.0.0.1", 0, 20, 20);
-    vertx.deployVerticle(upstream).await(10, TimeUnit.SECONDS);
+    Async.await(vertx.deployVerticle(upstream));
     port = upstream.actualPort();
   }
 
   @AfterEach
   void stop() throws Exception {
-    vertx.close().await(10, TimeUnit.SECONDS);
+    Async.await(vertx.close());
   }
 
   @Test
@@ -42,12 +42,11 @@ class BenchUpstreamTest {
     HttpClientAgent client = vertx.createHttpClient();
     for (int i = 0; i < 3; i++) {
       // each body is read inside the request's callback, on the event loop (see TestHttp.onLoop)
-      Buffer health = client.request(HttpMethod.GET, port, "127.0.0.1", "/health")
-          .compose(r -> r.send().compose(resp -> resp.body())).await(10, TimeUnit.SECONDS);
+      Buffer health = Async.await(client.request(HttpMethod.GET, port, "127.0.0.1", "/health")
+          .compose(r -> r.send().compose(resp -> resp.body())));
       assertEquals("{\"status\":\"ok\"}", health.toString());
-      Buffer chat = client.request(HttpMethod.POST, port, "127.0.0.1", "/v1/chat/completions")
-          .compose(r -> r.send("{\"model\":\"main\",\"messages\":[]}").compose(resp -> resp.body()))
-          .await(10, TimeUnit.SECONDS);
+      Buffer chat = Async.await(client.request(HttpMethod.POST, port, "127.0.0.1", "/v1/chat/completions")
+          .compose(r -> r.send("{\"model\":\"main\",\"messages\":[]}").compose(resp -> resp.body())));
       assertEquals("chat.completion", chat.toJsonObject().getString("object"));
     }
   }
@@ -72,7 +71,7 @@ class BenchUpstreamTest {
         events.add("end");
       }
     });
-    NetSocket socket = vertx.createNetClient().connect(port, "127.0.0.1").await(10, TimeUnit.SECONDS);
+    NetSocket socket = Async.await(vertx.createNetClient().connect(port, "127.0.0.1"));
     socket.handler(b -> reader.feed(b.getBytes(), 0, b.length()));
     socket.write("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Length: " + body.length()
         + "\r\n\r\n" + body);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.llmgateway.testing.Async;
 import dev.llmgateway.testing.Await;
 import dev.llmgateway.testing.FakeLlamaServer;
 import dev.llmgateway.testing.GatewayHarness;
@@ -14,7 +15,6 @@ import io.vertx.junit5.VertxExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -35,8 +35,8 @@ class ConfigReloadTest {
   void start(Vertx vertx, @TempDir Path dir) throws Exception {
     a = new FakeLlamaServer(vertx, "a.gguf");
     b = new FakeLlamaServer(vertx, "b.gguf");
-    a.start().await(5, TimeUnit.SECONDS);
-    b.start().await(5, TimeUnit.SECONDS);
+    Async.await(a.start());
+    Async.await(b.start());
     gateway = GatewayHarness.start(vertx, dir, config("local_models/a"), Map.of("CLOUD_KEY", ENV_KEY));
     http = new TestHttp(vertx, gateway.port());
   }
@@ -133,7 +133,7 @@ class ConfigReloadTest {
       assertEquals(14, models.getJsonArray("data").size());
       assertFalse(bigHttp.get("/admin/config").body().contains("sk-inline-secret"));
     } finally {
-      own.close().await(20, TimeUnit.SECONDS);
+      Async.await(own.close());
     }
   }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.llmgateway.testing.Async;
 import dev.llmgateway.testing.Await;
 import dev.llmgateway.testing.FakeLlamaServer;
 import dev.llmgateway.testing.FakeLlamaServerMain;
@@ -19,6 +20,7 @@ import io.vertx.junit5.VertxExtension;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -148,7 +150,7 @@ class ProcessSupervisionTest {
           .compose(req -> req.putHeader("Content-Type", "application/json").send(TestHttp.chat("lazy", false))
               .compose(resp -> resp.body().map(b -> resp.statusCode()))));
     }
-    Future.all(answers).await(60, TimeUnit.SECONDS);
+    Async.await("every answer", Future.all(answers), Duration.ofSeconds(60));
     answers.forEach(f -> assertEquals(200, f.result()));
     assertEquals(1, spawns("lazy").size());
   }
@@ -236,7 +238,7 @@ class ProcessSupervisionTest {
   void usesAServerThatAlreadyListensOnThePort(Vertx vertx) throws Exception {
     FakeLlamaServer external = new FakeLlamaServer(vertx, "theirs.gguf");
     int port = freePort();
-    external.start("127.0.0.1", port).await(5, TimeUnit.SECONDS);
+    Async.await(external.start("127.0.0.1", port));
     GatewayHarness gw = GatewayHarness.start(vertx, dir, config(entry("ext", "not-downloaded.gguf", port, null), ""),
         Map.of());
     TestHttp http = new TestHttp(vertx, gw.port());
@@ -249,8 +251,8 @@ class ProcessSupervisionTest {
   @Test
   void refusesAPortHeldByAnotherProgram(Vertx vertx) throws Exception {
     int port = freePort();
-    vertx.createHttpServer().requestHandler(r -> r.response().setStatusCode(404).end("not llama"))
-        .listen(port, "127.0.0.1").await(5, TimeUnit.SECONDS);
+    Async.await(vertx.createHttpServer().requestHandler(r -> r.response().setStatusCode(404).end("not llama"))
+        .listen(port, "127.0.0.1"));
     model("m.gguf", "load_ms=50");
     GatewayHarness gw = GatewayHarness.start(vertx, dir, config(entry("squatted", "m.gguf", port, null), ""), Map.of());
     TestHttp http = new TestHttp(vertx, gw.port());
@@ -284,7 +286,7 @@ class ProcessSupervisionTest {
       assertTrue(missing.error().getString("message").contains("/nowhere/llama-server was not found")
           && missing.error().getString("message").contains("LLAMA_SERVER"), missing.body());
     } finally {
-      own.close().await(20, TimeUnit.SECONDS);
+      Async.await(own.close());
     }
   }
 
@@ -300,7 +302,7 @@ class ProcessSupervisionTest {
     awaitState(http, "main-model", "running");
     awaitState(http, "emb", "running");
     List<Long> pids = List.of(process(http, "main-model").getLong("pid"), process(http, "emb").getLong("pid"));
-    own.close().await(20, TimeUnit.SECONDS);
+    Async.await(own.close());
     for (long pid : pids) {
       assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "pid " + pid + " survived");
     }

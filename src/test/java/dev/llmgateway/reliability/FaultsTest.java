@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.llmgateway.config.ConfigReader;
 import dev.llmgateway.config.GatewayConfig;
 import dev.llmgateway.config.Overrides;
+import dev.llmgateway.testing.Async;
 import dev.llmgateway.testing.Await;
 import dev.llmgateway.testing.FakeLlamaServer;
 import dev.llmgateway.testing.FakeOllama;
@@ -26,6 +27,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -62,7 +64,7 @@ class FaultsTest {
   @Test
   void aThousandClientsAbortingMidStreamLeaveNoUpstreamConnection(Vertx vertx) throws Exception {
     FakeLlamaServer llama = new FakeLlamaServer(vertx, "m.gguf");
-    llama.start().await(5, TimeUnit.SECONDS);
+    Async.await(llama.start());
     llama.holdAfterFirstChunk(Promise.<Void>promise().future()); // every stream stalls after one event
     GatewayHarness gw = GatewayHarness.start(vertx, dir, """
         local_models:
@@ -87,7 +89,7 @@ class FaultsTest {
             .onSuccess(resp -> resp.handler(b -> firstEvent.tryComplete(req))).onFailure(firstEvent::tryFail));
         open.add(firstEvent.future());
       }
-      Future.all(open).await(60, TimeUnit.SECONDS);
+      Async.await("the first event of every stream", Future.all(open), Duration.ofSeconds(60));
       Await.until(() -> llama.openConnections() >= n);
       withStreams = Math.max(withStreams, heapAfterGc());
       open.forEach(f -> f.result().connection().close()); // every client leaves mid-stream
@@ -107,8 +109,8 @@ class FaultsTest {
   void twentyConfigEditsUnderLoadLoseNoRequest(Vertx vertx) throws Exception {
     FakeLlamaServer a = new FakeLlamaServer(vertx, "a.gguf");
     FakeLlamaServer b = new FakeLlamaServer(vertx, "b.gguf");
-    a.start().await(5, TimeUnit.SECONDS);
-    b.start().await(5, TimeUnit.SECONDS);
+    Async.await(a.start());
+    Async.await(b.start());
     String template = """
         # edit %d
         local_models:
@@ -163,7 +165,7 @@ class FaultsTest {
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
-    ollama.start("127.0.0.1", port).await(5, TimeUnit.SECONDS);
+    Async.await(ollama.start("127.0.0.1", port));
     ollama.pullDelayMs(50);
     GatewayHarness gw = GatewayHarness.start(vertx, dir, """
         local_models:
@@ -176,7 +178,7 @@ class FaultsTest {
     do {
       event = events.nextEvent();
     } while (!event.contains("pulling "));
-    ollama.close().await(5, TimeUnit.SECONDS); // Ollama goes away mid-download
+    Async.await(ollama.close()); // Ollama goes away mid-download
     do {
       event = events.nextEvent();
     } while (!event.startsWith("event: error"));
@@ -185,7 +187,7 @@ class FaultsTest {
     assertTrue(message.toLowerCase().contains("ollama"), message);
 
     FakeOllama restarted = new FakeOllama(vertx).library("qwen2.5:0.5b", 4_000L);
-    restarted.start("127.0.0.1", port).await(5, TimeUnit.SECONDS);
+    Async.await(restarted.start("127.0.0.1", port));
     JsonObject again = http.postJson("/admin/ollama/pulls", "{\"model\":\"qwen2.5:0.5b\"}").json();
     TestHttp.Stream second = http.openEvents(again.getString("events"));
     do {
@@ -198,7 +200,7 @@ class FaultsTest {
   void sigtermLetsTheStreamInFlightFinishAndExitsZero(Vertx vertx) throws Exception {
     FakeLlamaServer llama = new FakeLlamaServer(vertx, "m.gguf");
     llama.chunkDelayMs(400);
-    llama.start().await(5, TimeUnit.SECONDS);
+    Async.await(llama.start());
     Files.writeString(dir.resolve("llm.yml"), """
         local_models:
           - {id: m, path: m.gguf, port: %d}
