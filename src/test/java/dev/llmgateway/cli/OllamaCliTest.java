@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.llmgateway.testing.Async;
-import dev.llmgateway.testing.Await;
 import dev.llmgateway.testing.FakeOllama;
 import dev.llmgateway.testing.GatewayHarness;
 import dev.llmgateway.testing.LineDiff;
@@ -175,7 +174,7 @@ class OllamaCliTest {
 
     Run r = run("ollama", "set-main", "qwen2.5:0.5b", "-c", gateway.configFile().toString());
     assertEquals(0, r.code(), r.err());
-    Await.until(() -> "qwen2.5:0.5b".equals(Await.quietly(() -> mainModel(http))));
+    Async.until(() -> "qwen2.5:0.5b".equals(Async.quietly(() -> mainModel(http))));
     assertFalse(http.get("/admin/config").json().getString("status").equals("error"));
   }
 

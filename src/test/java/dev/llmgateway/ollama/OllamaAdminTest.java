@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.llmgateway.testing.Async;
-import dev.llmgateway.testing.Await;
 import dev.llmgateway.testing.FakeOllama;
 import dev.llmgateway.testing.GatewayHarness;
 import dev.llmgateway.testing.Sse;
@@ -255,7 +254,7 @@ class OllamaAdminTest {
   void sitsBehindTheAdminToken() throws Exception {
     String yaml = Files.readString(gateway.configFile()).replace("gateway:\n", "gateway:\n  admin_token: s3cret\n");
     gateway.rewrite(yaml);
-    Await.until(() -> Integer.valueOf(401).equals(Await.quietly(() -> http.get("/admin/ollama/pulls").status())));
+    Async.until(() -> Integer.valueOf(401).equals(Async.quietly(() -> http.get("/admin/ollama/pulls").status())));
     assertEquals(401, http.postJson("/admin/ollama/pulls", "{\"model\":\"qwen2.5:0.5b\"}").status());
     assertEquals(401, http.send(HttpMethod.PUT, "/admin/main", "{\"model\":\"qwen2.5:7b\"}", "application/json").status());
     assertEquals(401, http.get("/admin/ollama/pulls/x/events").status());

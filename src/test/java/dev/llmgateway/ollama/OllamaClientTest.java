@@ -102,7 +102,7 @@ class OllamaClientTest {
     ollama.holdPulls(Promise.<Void>promise().future()); // never released
     List<JsonObject> lines = new CopyOnWriteArrayList<>();
     OllamaCall<Void> call = onContext(() -> client.pull("qwen2.5:0.5b", lines::add));
-    dev.llmgateway.testing.Await.until(() -> lines.size() >= 3);
+    Async.until(() -> lines.size() >= 3);
     onContext(() -> {
       call.cancel("test cancelled it");
       return null;

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.llmgateway.testing.Async;
-import dev.llmgateway.testing.Await;
 import dev.llmgateway.testing.Sse;
 import dev.llmgateway.testing.TestHttp;
 import io.vertx.core.Future;
@@ -87,7 +86,7 @@ class PullEventStreamTest {
   void coalescesProgressForAClientThatReadsSlowerThanThePullProgresses() throws Exception {
     StringBuilder received = new StringBuilder();
     HttpClientResponse response = open(received);
-    Await.until(() -> text(received).contains("\"seq\":1"));
+    Async.until(() -> text(received).contains("\"seq\":1"));
     response.pause();
 
     int published = 20_000;
@@ -123,9 +122,9 @@ class PullEventStreamTest {
   void unregistersItsConsumerWhenTheClientGoesAway() throws Exception {
     StringBuilder received = new StringBuilder();
     HttpClientResponse response = open(received);
-    Await.until(() -> text(received).contains("event: progress"));
+    Async.until(() -> text(received).contains("event: progress"));
     response.request().connection().close();
-    Await.until(() -> {
+    Async.until(() -> {
       try {
         assertNoConsumer();
         return true;

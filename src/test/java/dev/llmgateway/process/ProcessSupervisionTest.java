@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.llmgateway.testing.Async;
-import dev.llmgateway.testing.Await;
 import dev.llmgateway.testing.FakeLlamaServer;
 import dev.llmgateway.testing.FakeLlamaServerMain;
 import dev.llmgateway.testing.GatewayHarness;
@@ -91,7 +90,7 @@ class ProcessSupervisionTest {
   }
 
   private static JsonObject process(TestHttp http, String id) {
-    return Await.quietly(() -> {
+    return Async.quietly(() -> {
       JsonArray all = http.get("/admin/processes").json().getJsonArray("processes");
       for (int i = 0; i < all.size(); i++) {
         if (id.equals(all.getJsonObject(i).getString("id"))) {
@@ -108,7 +107,7 @@ class ProcessSupervisionTest {
   }
 
   private static void awaitState(TestHttp http, String id, String wanted) throws InterruptedException {
-    Await.until(() -> wanted.equals(state(http, id)));
+    Async.until(() -> wanted.equals(state(http, id)));
   }
 
   private static TestHttp.Answer chat(TestHttp http, String model) throws Exception {
@@ -170,7 +169,7 @@ class ProcessSupervisionTest {
     // At once: the port refuses, and the request waits for the restart instead of failing.
     TestHttp.Answer during = chat(http, "main");
     assertEquals(200, during.status(), during.body());
-    Await.until(() -> {
+    Async.until(() -> {
       JsonObject p = process(http, "main-model");
       return p != null && "running".equals(p.getString("state")) && p.getLong("pid") != null
           && p.getLong("pid") != pid;
@@ -215,7 +214,7 @@ class ProcessSupervisionTest {
     assertEquals(200, chat(http, "idle").status());
     long pid = process(http, "idle").getLong("pid");
     awaitState(http, "idle", "stopped");
-    Await.until(() -> ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true));
+    Async.until(() -> ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true));
     assertEquals(200, chat(http, "idle").status(), "started again by the next request");
   }
 
@@ -337,7 +336,7 @@ class ProcessSupervisionTest {
     long embPid = process(http, "emb").getLong("pid");
     int newPort = freePort();
     gw.rewrite(before.replaceFirst("(id: emb\\n\\s+path: emb.gguf\\n\\s+port: )\\d+", "$1" + newPort));
-    Await.until(() -> {
+    Async.until(() -> {
       JsonObject p = process(http, "emb");
       return p != null && p.getInteger("port") == newPort && "running".equals(p.getString("state"));
     });
@@ -357,14 +356,14 @@ class ProcessSupervisionTest {
         "--port", "0").redirectErrorStream(true).redirectOutput(dir.resolve("first.log").toFile()).start();
     long orphan = -1;
     try {
-      Await.until(() -> Integer.valueOf(1).equals(Await.quietly(() -> spawns("main-model").size())));
+      Async.until(() -> Integer.valueOf(1).equals(Async.quietly(() -> spawns("main-model").size())));
       orphan = Long.parseLong(spawns("main-model").get(0).split(" ")[0]);
       long pid = orphan;
       first.destroyForcibly().waitFor(10, TimeUnit.SECONDS); // kill -9: no shutdown hook runs
       assertTrue(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "the child outlived it");
 
       GatewayHarness second = GatewayHarness.start(vertx, dir, yaml, Map.of());
-      Await.until(() -> !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+      Async.until(() -> !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
       TestHttp http = new TestHttp(vertx, second.port());
       awaitState(http, "main-model", "running");
       assertNotEquals(pid, process(http, "main-model").getLong("pid"));

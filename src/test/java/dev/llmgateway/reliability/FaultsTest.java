@@ -7,7 +7,6 @@ import dev.llmgateway.config.ConfigReader;
 import dev.llmgateway.config.GatewayConfig;
 import dev.llmgateway.config.Overrides;
 import dev.llmgateway.testing.Async;
-import dev.llmgateway.testing.Await;
 import dev.llmgateway.testing.FakeLlamaServer;
 import dev.llmgateway.testing.FakeOllama;
 import dev.llmgateway.testing.GatewayHarness;
@@ -90,10 +89,10 @@ class FaultsTest {
         open.add(firstEvent.future());
       }
       Async.await("the first event of every stream", Future.all(open), Duration.ofSeconds(60));
-      Await.until(() -> llama.openConnections() >= n);
+      Async.until(() -> llama.openConnections() >= n);
       withStreams = Math.max(withStreams, heapAfterGc());
       open.forEach(f -> f.result().connection().close()); // every client leaves mid-stream
-      Await.until(() -> llama.openConnections() == 0);
+      Async.until(() -> llama.openConnections() == 0);
       after[round] = heapAfterGc();
     }
     report("abort-mid-stream clients=3x1000 upstream_connections_left=" + llama.openConnections()
@@ -154,7 +153,7 @@ class FaultsTest {
     }
     report("config-edits-under-load edits=20 invalid_edits=1 requests=" + sent.get() + " failed=" + failed.get());
     assertEquals(0, failed.get());
-    Await.until(() -> "a".equals(Await.quietly(() ->
+    Async.until(() -> "a".equals(Async.quietly(() ->
         http.postJson("/v1/chat/completions", TestHttp.chat("main", false)).json().getString("model"))));
   }
 
@@ -217,7 +216,7 @@ class FaultsTest {
         .redirectErrorStream(true).redirectOutput(dir.resolve("gateway.log").toFile()).start();
     try {
       TestHttp http = new TestHttp(vertx, port);
-      Await.until(() -> Integer.valueOf(200).equals(Await.quietly(() -> http.get("/health").status())));
+      Async.until(() -> Integer.valueOf(200).equals(Async.quietly(() -> http.get("/health").status())));
       TestHttp.Stream stream = http.openStream("/v1/chat/completions", TestHttp.chat("m", true));
       stream.nextEvent();
       // A connection that never sends a request (browsers open spare ones) must not hold the exit.

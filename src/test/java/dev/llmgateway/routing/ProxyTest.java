@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.llmgateway.testing.Async;
-import dev.llmgateway.testing.Await;
 import dev.llmgateway.testing.FakeBackend;
 import dev.llmgateway.testing.FakeLiteLlm;
 import dev.llmgateway.testing.FakeLlamaServer;
@@ -234,7 +233,7 @@ class ProxyTest {
     HttpClientRequest req = Async.await(http.raw().request(HttpMethod.POST, "/v1/chat/completions"));
     req.putHeader("Content-Type", "application/json");
     req.send(TestHttp.chat("llama-a", false));
-    Await.until(() -> llama.requests().stream().anyMatch(r -> r.path().equals("/v1/chat/completions")));
+    Async.until(() -> llama.requests().stream().anyMatch(r -> r.path().equals("/v1/chat/completions")));
     req.connection().close();
     Async.await(llama.upstreamClosed());
   }

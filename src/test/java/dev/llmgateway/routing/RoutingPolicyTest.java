@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.llmgateway.testing.Async;
-import dev.llmgateway.testing.Await;
 import dev.llmgateway.testing.FakeBackend;
 import dev.llmgateway.testing.FakeLiteLlm;
 import dev.llmgateway.testing.FakeLlamaServer;
@@ -193,7 +192,7 @@ class RoutingPolicyTest {
   }
 
   private void awaitQueued(int n) throws InterruptedException {
-    Await.until(() -> Await.quietly(() -> metric("llm_gateway_queue_depth", "model=\"local-main\"")) == n);
+    Async.until(() -> Async.quietly(() -> metric("llm_gateway_queue_depth", "model=\"local-main\"")) == n);
   }
 
   @Test
@@ -271,7 +270,7 @@ class RoutingPolicyTest {
     assertEquals(2.0, metric("llm_gateway_requests_total", "model=\"local-main\""));
     TestHttp.Stream stream = http.openStream("/v1/chat/completions", TestHttp.chat("local-main", true));
     stream.rest();
-    Await.until(() -> Await.quietly(() -> metric("llm_gateway_stream_chunks_total", "model=\"local-main\"")) > 0);
+    Async.until(() -> Async.quietly(() -> metric("llm_gateway_stream_chunks_total", "model=\"local-main\"")) > 0);
     assertTrue(metric("llm_gateway_time_to_first_token_seconds_count", "model=\"local-main\"") >= 1);
     assertTrue(metric("llm_gateway_config_reloads_total", "result=\"ok\"") >= 1);
     assertFalse(http.get("/metrics").body().contains(KEY));

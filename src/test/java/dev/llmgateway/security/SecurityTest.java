@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.llmgateway.cli.Main;
 import dev.llmgateway.testing.Async;
-import dev.llmgateway.testing.Await;
 import dev.llmgateway.testing.FakeLiteLlm;
 import dev.llmgateway.testing.FakeLlamaServer;
 import dev.llmgateway.testing.GatewayHarness;
@@ -164,7 +163,7 @@ class SecurityTest {
       // A broken edit that mentions the keys must not echo them either.
       gw.rewrite(config(llama.port(), cloud.port(), "admin_token: " + ADMIN_TOKEN + "\napi_keys: [" + CLIENT_KEY
           + "]\nmax_body_bytes: " + INLINE_KEY));
-      Await.until(() -> "error".equals(Await.quietly(() ->
+      Async.until(() -> "error".equals(Async.quietly(() ->
           http.getWithToken("/admin/config", ADMIN_TOKEN).json().getString("status"))));
       for (String path : List.of("/admin/config", "/admin/models", "/admin/processes", "/metrics")) {
         answers.append(http.getWithToken(path, ADMIN_TOKEN).body());
