@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.llmgateway.testing.Async;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
@@ -55,6 +56,7 @@ class BenchUpstreamTest {
   void streamsStampedEventsOnTheirSchedule() throws Exception {
     String body = "{\"model\":\"main\",\"stream\":true,\"max_tokens\":3,\"bench_interval_ms\":15}";
     List<String> events = new ArrayList<>();
+    Promise<Void> ended = Promise.promise();
     SseResponseReader reader = new SseResponseReader(new SseResponseReader.Listener() {
       @Override
       public void headers(int status) {
@@ -69,16 +71,14 @@ class BenchUpstreamTest {
       @Override
       public void end(boolean keepAlive) {
         events.add("end");
+        ended.tryComplete();
       }
     });
     NetSocket socket = Async.await(vertx.createNetClient().connect(port, "127.0.0.1"));
     socket.handler(b -> reader.feed(b.getBytes(), 0, b.length()));
     socket.write("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Length: " + body.length()
         + "\r\n\r\n" + body);
-    long deadline = System.currentTimeMillis() + 10_000;
-    while (!events.contains("end") && System.currentTimeMillis() < deadline) {
-      Thread.sleep(10);
-    }
+    Async.await("the end of the stream", ended.future());
     assertEquals(7, events.size(), "role, 3 tokens, finish, [DONE], end: " + events);
     assertTrue(events.get(0).contains("\"role\":\"assistant\",\"content\":null"));
     assertTrue(events.get(4).contains("\"finish_reason\":\"length\""));

@@ -135,7 +135,12 @@ class WebPageTest {
       withCookie(HttpMethod.GET, "/admin/models/events", TOKEN);
       withCookie(HttpMethod.GET, "/admin/models/events", TOKEN + "x");
       withCookie(HttpMethod.POST, "/admin/processes/x/stop", TOKEN);
-      Thread.sleep(200); // the request log line is written as the answer ends
+      // Each request's log line is written as its answer ends: wait for all three.
+      Async.until("the three requests' log lines", () -> {
+        String log = captured.toString(StandardCharsets.UTF_8);
+        return log.split("path=/admin/models/events", -1).length - 1 >= 2
+            && log.contains("path=/admin/processes/x/stop");
+      });
     } finally {
       System.setErr(originalErr);
     }
