@@ -52,10 +52,10 @@ class FaultsTest {
     System.out.println("RELIABILITY " + line);
   }
 
-  private static long heapAfterGc() throws InterruptedException {
+  private static long heapAfterGc(Vertx vertx) {
     for (int i = 0; i < 3; i++) {
       System.gc();
-      Thread.sleep(100);
+      Async.await("a pause after a GC", vertx.timer(100));
     }
     return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
   }
@@ -74,7 +74,7 @@ class FaultsTest {
         """.formatted(llama.port()), Map.of());
     HttpClient client = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1")
         .setDefaultPort(gw.port()), new PoolOptions().setHttp1MaxSize(1100));
-    long cold = heapAfterGc();
+    long cold = heapAfterGc(vertx);
     // Three rounds: the first sizes pools and buffers; after that, memory must not grow.
     long[] after = new long[3];
     long withStreams = 0;
@@ -90,10 +90,10 @@ class FaultsTest {
       }
       Async.await("the first event of every stream", Future.all(open), Duration.ofSeconds(60));
       Async.until(() -> llama.openConnections() >= n);
-      withStreams = Math.max(withStreams, heapAfterGc());
+      withStreams = Math.max(withStreams, heapAfterGc(vertx));
       open.forEach(f -> f.result().connection().close()); // every client leaves mid-stream
       Async.until(() -> llama.openConnections() == 0);
-      after[round] = heapAfterGc();
+      after[round] = heapAfterGc(vertx);
     }
     report("abort-mid-stream clients=3x1000 upstream_connections_left=" + llama.openConnections()
         + " heap_cold_mb=" + cold / 1_000_000 + " heap_with_1000_streams_mb=" + withStreams / 1_000_000
@@ -145,7 +145,7 @@ class FaultsTest {
         yaml = yaml.replace("max_concurrent: 64}", "max_concurrent: 64"); // broken YAML mid-way
       }
       gw.rewrite(yaml);
-      Thread.sleep(150);
+      Async.await("the time to the next edit", vertx.timer(150));
     }
     running.set(false);
     for (Thread th : load) {
@@ -237,7 +237,7 @@ class FaultsTest {
   }
 
   @Test
-  void killingSetMainMidWriteLeavesTheOldOrTheNewFile() throws Exception {
+  void killingSetMainMidWriteLeavesTheOldOrTheNewFile(Vertx vertx) throws Exception {
     Path config = dir.resolve("llm.yml");
     Files.writeString(config, Files.readString(Path.of("src/test/resources/configs/homeclaw-style.yml")));
     Random random = new Random(42);
@@ -246,8 +246,9 @@ class FaultsTest {
     for (int i = 0; i < kills; i++) {
       Process loop = new ProcessBuilder(java(), "-cp", classpath(), SetMainLoop.class.getName(), config.toString())
           .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-      Thread.sleep(700 + random.nextInt(700));
-      loop.destroyForcibly().waitFor(10, TimeUnit.SECONDS); // kill -9, somewhere in a write
+      Process killed = Async.await("kill -9 at a random moment",
+          vertx.timer(700 + random.nextInt(700)).map(t -> loop.destroyForcibly()));
+      killed.waitFor(10, TimeUnit.SECONDS); // killed somewhere in a write
       GatewayConfig c = ConfigReader.read(config, Overrides.NONE).config(); // throws if partial
       String main = c.mainLlmLocal();
       assertTrue(main.equals("local_models/gemma-4-E4B-it-Q5_K_M") || main.equals("local_models/Ollama-qwen2.5-7b")
