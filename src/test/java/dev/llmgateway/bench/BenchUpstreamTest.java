@@ -3,6 +3,8 @@ package dev.llmgateway.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.llmgateway.testing.Async;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
@@ -11,7 +13,6 @@ import io.vertx.core.net.NetSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -28,13 +29,13 @@ class BenchUpstreamTest {
   void start() throws Exception {
     vertx = Vertx.vertx();
     BenchUpstream upstream = new BenchUpstream("127.0.0.1", 0, 20, 20);
-    vertx.deployVerticle(upstream).await(10, TimeUnit.SECONDS);
+    Async.await(vertx.deployVerticle(upstream));
     port = upstream.actualPort();
   }
 
   @AfterEach
   void stop() throws Exception {
-    vertx.close().await(10, TimeUnit.SECONDS);
+    Async.await(vertx.close());
   }
 
   @Test
@@ -42,12 +43,11 @@ class BenchUpstreamTest {
     HttpClientAgent client = vertx.createHttpClient();
     for (int i = 0; i < 3; i++) {
       // each body is read inside the request's callback, on the event loop (see TestHttp.onLoop)
-      Buffer health = client.request(HttpMethod.GET, port, "127.0.0.1", "/health")
-          .compose(r -> r.send().compose(resp -> resp.body())).await(10, TimeUnit.SECONDS);
+      Buffer health = Async.await(client.request(HttpMethod.GET, port, "127.0.0.1", "/health")
+          .compose(r -> r.send().compose(resp -> resp.body())));
       assertEquals("{\"status\":\"ok\"}", health.toString());
-      Buffer chat = client.request(HttpMethod.POST, port, "127.0.0.1", "/v1/chat/completions")
-          .compose(r -> r.send("{\"model\":\"main\",\"messages\":[]}").compose(resp -> resp.body()))
-          .await(10, TimeUnit.SECONDS);
+      Buffer chat = Async.await(client.request(HttpMethod.POST, port, "127.0.0.1", "/v1/chat/completions")
+          .compose(r -> r.send("{\"model\":\"main\",\"messages\":[]}").compose(resp -> resp.body())));
       assertEquals("chat.completion", chat.toJsonObject().getString("object"));
     }
   }
@@ -56,6 +56,7 @@ class BenchUpstreamTest {
   void streamsStampedEventsOnTheirSchedule() throws Exception {
     String body = "{\"model\":\"main\",\"stream\":true,\"max_tokens\":3,\"bench_interval_ms\":15}";
     List<String> events = new ArrayList<>();
+    Promise<Void> ended = Promise.promise();
     SseResponseReader reader = new SseResponseReader(new SseResponseReader.Listener() {
       @Override
       public void headers(int status) {
@@ -70,16 +71,14 @@ class BenchUpstreamTest {
       @Override
       public void end(boolean keepAlive) {
         events.add("end");
+        ended.tryComplete();
       }
     });
-    NetSocket socket = vertx.createNetClient().connect(port, "127.0.0.1").await(10, TimeUnit.SECONDS);
+    NetSocket socket = Async.await(vertx.createNetClient().connect(port, "127.0.0.1"));
     socket.handler(b -> reader.feed(b.getBytes(), 0, b.length()));
     socket.write("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Length: " + body.length()
         + "\r\n\r\n" + body);
-    long deadline = System.currentTimeMillis() + 10_000;
-    while (!events.contains("end") && System.currentTimeMillis() < deadline) {
-      Thread.sleep(10);
-    }
+    Async.await("the end of the stream", ended.future());
     assertEquals(7, events.size(), "role, 3 tokens, finish, [DONE], end: " + events);
     assertTrue(events.get(0).contains("\"role\":\"assistant\",\"content\":null"));
     assertTrue(events.get(4).contains("\"finish_reason\":\"length\""));

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.llmgateway.testing.Await;
+import dev.llmgateway.testing.Async;
 import dev.llmgateway.testing.FakeOllama;
 import dev.llmgateway.testing.GatewayHarness;
 import dev.llmgateway.testing.LineDiff;
@@ -18,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -40,7 +39,7 @@ class OllamaCliTest {
   @BeforeEach
   void start(Vertx vertx) throws Exception {
     ollama = new FakeOllama(vertx, "qwen2.5:7b");
-    ollama.start().await(5, TimeUnit.SECONDS);
+    Async.await(ollama.start());
     url = "http://127.0.0.1:" + ollama.port();
   }
 
@@ -175,7 +174,7 @@ class OllamaCliTest {
 
     Run r = run("ollama", "set-main", "qwen2.5:0.5b", "-c", gateway.configFile().toString());
     assertEquals(0, r.code(), r.err());
-    Await.until(() -> "qwen2.5:0.5b".equals(Await.quietly(() -> mainModel(http))));
+    Async.until(() -> "qwen2.5:0.5b".equals(Async.quietly(() -> mainModel(http))));
     assertFalse(http.get("/admin/config").json().getString("status").equals("error"));
   }
 

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.llmgateway.testing.Await;
+import dev.llmgateway.testing.Async;
 import dev.llmgateway.testing.FakeLlamaServer;
 import dev.llmgateway.testing.GatewayHarness;
 import dev.llmgateway.testing.TestHttp;
@@ -14,7 +14,6 @@ import io.vertx.junit5.VertxExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -35,8 +34,8 @@ class ConfigReloadTest {
   void start(Vertx vertx, @TempDir Path dir) throws Exception {
     a = new FakeLlamaServer(vertx, "a.gguf");
     b = new FakeLlamaServer(vertx, "b.gguf");
-    a.start().await(5, TimeUnit.SECONDS);
-    b.start().await(5, TimeUnit.SECONDS);
+    Async.await(a.start());
+    Async.await(b.start());
     gateway = GatewayHarness.start(vertx, dir, config("local_models/a"), Map.of("CLOUD_KEY", ENV_KEY));
     http = new TestHttp(vertx, gateway.port());
   }
@@ -72,7 +71,7 @@ class ConfigReloadTest {
   void followsAnEditWithoutARestart() throws Exception {
     assertEquals("a", mainModelAnswer());
     gateway.rewrite(config("local_models/b"));
-    Await.until(() -> "b".equals(Await.quietly(this::mainModelAnswer)));
+    Async.until(() -> "b".equals(Async.quietly(this::mainModelAnswer)));
     // Both router instances switched: every request now goes to b.
     for (int i = 0; i < 10; i++) {
       assertEquals("b", mainModelAnswer());
@@ -83,7 +82,7 @@ class ConfigReloadTest {
   @Test
   void keepsTheLastGoodConfigWhenAnEditDoesNotParse() throws Exception {
     gateway.rewrite(config("local_models/b") + "  broken: [unclosed\n");
-    Await.until(() -> "error".equals(Await.quietly(() -> http.get("/admin/config").json().getString("status"))));
+    Async.until(() -> "error".equals(Async.quietly(() -> http.get("/admin/config").json().getString("status"))));
     JsonObject status = http.get("/admin/config").json();
     JsonObject error = status.getJsonObject("last_error");
     assertTrue(error.getString("message").contains("invalid YAML"), error.encode());
@@ -92,14 +91,14 @@ class ConfigReloadTest {
     assertEquals("local_models/a", status.getJsonObject("config").getString("main_llm_local"));
 
     gateway.rewrite(config("local_models/b"));
-    Await.until(() -> "ok".equals(Await.quietly(() -> http.get("/admin/config").json().getString("status"))));
+    Async.until(() -> "ok".equals(Async.quietly(() -> http.get("/admin/config").json().getString("status"))));
     assertEquals("b", mainModelAnswer());
   }
 
   @Test
   void keepsTheLastGoodConfigWhenAnEditDoesNotValidate() throws Exception {
     gateway.rewrite(config("local_models/nowhere"));
-    Await.until(() -> "error".equals(Await.quietly(() -> http.get("/admin/config").json().getString("status"))));
+    Async.until(() -> "error".equals(Async.quietly(() -> http.get("/admin/config").json().getString("status"))));
     JsonObject problem = http.get("/admin/config").json().getJsonObject("last_error")
         .getJsonArray("problems").getJsonObject(0);
     assertEquals("main_llm_local", problem.getString("key"));
@@ -108,13 +107,13 @@ class ConfigReloadTest {
 
     // Reverting to exactly the last good file clears the error.
     gateway.rewrite(config("local_models/a"));
-    Await.until(() -> "ok".equals(Await.quietly(() -> http.get("/admin/config").json().getString("status"))));
+    Async.until(() -> "ok".equals(Async.quietly(() -> http.get("/admin/config").json().getString("status"))));
   }
 
   @Test
   void neverShowsSecretsInAdminConfig() throws Exception {
     gateway.rewrite(config("local_models/a").replace("port: %d".formatted(b.port()), "port: 99999"));
-    Await.until(() -> "error".equals(Await.quietly(() -> http.get("/admin/config").json().getString("status"))));
+    Async.until(() -> "error".equals(Async.quietly(() -> http.get("/admin/config").json().getString("status"))));
     String body = http.get("/admin/config").body();
     assertFalse(body.contains("sk-inline-7777"), body);
     assertFalse(body.contains(ENV_KEY), body);
@@ -133,7 +132,7 @@ class ConfigReloadTest {
       assertEquals(14, models.getJsonArray("data").size());
       assertFalse(bigHttp.get("/admin/config").body().contains("sk-inline-secret"));
     } finally {
-      own.close().await(20, TimeUnit.SECONDS);
+      Async.await(own.close());
     }
   }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.llmgateway.testing.Async;
 import dev.llmgateway.testing.FakeOllama;
 import dev.llmgateway.testing.GatewayHarness;
 import io.vertx.core.Vertx;
@@ -52,7 +53,7 @@ class OpenAiSdkTest {
   /** Runs an SDK script against a gateway whose main model is an Ollama entry; its one JSON line. */
   private static JsonObject run(Vertx vertx, Path dir, String... command) throws Exception {
     FakeOllama ollama = new FakeOllama(vertx, "qwen2.5:0.5b");
-    ollama.start().await(5, TimeUnit.SECONDS);
+    Async.await(ollama.start());
     GatewayHarness gateway = GatewayHarness.start(vertx, dir, """
         local_models:
           - id: Ollama-qwen2.5-0.5b

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.llmgateway.testing.Await;
+import dev.llmgateway.testing.Async;
 import dev.llmgateway.testing.FakeOllama;
 import dev.llmgateway.testing.GatewayHarness;
 import dev.llmgateway.testing.Sse;
@@ -38,7 +38,7 @@ class OllamaAdminTest {
   @BeforeEach
   void start(Vertx vertx, @TempDir Path dir) throws Exception {
     ollama = new FakeOllama(vertx, "qwen2.5:7b");
-    ollama.start().await(5, TimeUnit.SECONDS);
+    Async.await(ollama.start());
     gateway = GatewayHarness.start(vertx, dir, """
         # the gateway's config, with a comment that must survive write-backs
         local_models:
@@ -141,7 +141,7 @@ class OllamaAdminTest {
     TestHttp.Answer cancelled = http.send(HttpMethod.DELETE, path, null, null);
     assertEquals(200, cancelled.status(), cancelled.body());
     assertEquals("cancelled", cancelled.json().getString("state"));
-    ollama.upstreamClosed().await(5, TimeUnit.SECONDS);
+    Async.await(ollama.upstreamClosed());
 
     Sse last = Sse.parse(lastEvent(events.rest()));
     assertEquals("error", last.name());
@@ -165,7 +165,7 @@ class OllamaAdminTest {
 
   @Test
   void answers502NamingTheAddressWhenOllamaIsNotRunning() throws Exception {
-    ollama.close().await(5, TimeUnit.SECONDS);
+    Async.await(ollama.close());
     String expected = "Ollama is not reachable at http://127.0.0.1:" + ollama.port()
         + " — start it with `ollama serve`";
     TestHttp.Answer models = http.get("/admin/ollama/models");
@@ -254,7 +254,7 @@ class OllamaAdminTest {
   void sitsBehindTheAdminToken() throws Exception {
     String yaml = Files.readString(gateway.configFile()).replace("gateway:\n", "gateway:\n  admin_token: s3cret\n");
     gateway.rewrite(yaml);
-    Await.until(() -> Integer.valueOf(401).equals(Await.quietly(() -> http.get("/admin/ollama/pulls").status())));
+    Async.until(() -> Integer.valueOf(401).equals(Async.quietly(() -> http.get("/admin/ollama/pulls").status())));
     assertEquals(401, http.postJson("/admin/ollama/pulls", "{\"model\":\"qwen2.5:0.5b\"}").status());
     assertEquals(401, http.send(HttpMethod.PUT, "/admin/main", "{\"model\":\"qwen2.5:7b\"}", "application/json").status());
     assertEquals(401, http.get("/admin/ollama/pulls/x/events").status());

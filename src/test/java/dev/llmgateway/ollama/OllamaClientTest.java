@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.llmgateway.testing.Async;
 import dev.llmgateway.testing.FakeBackend;
 import dev.llmgateway.testing.FakeOllama;
 import dev.llmgateway.testing.TestHttp;
@@ -18,7 +19,6 @@ import io.vertx.junit5.VertxExtension;
 import java.net.ServerSocket;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,7 +36,7 @@ class OllamaClientTest {
   @BeforeEach
   void start(Vertx vertx) throws Exception {
     ollama = new FakeOllama(vertx, "qwen2.5:7b");
-    ollama.start().await(5, TimeUnit.SECONDS);
+    Async.await(ollama.start());
     http = vertx.createHttpClient();
     client = new OllamaClient(http, "http://127.0.0.1:" + ollama.port(), 2000, 5000);
     this.vertx = vertx;
@@ -44,7 +44,7 @@ class OllamaClientTest {
 
   /** Calls are used from one context, as the verticle does. */
   private <T> T onContext(Supplier<T> action) throws Exception {
-    return TestHttp.onLoop(vertx, () -> Future.succeededFuture(action.get())).await(5, TimeUnit.SECONDS);
+    return Async.await(TestHttp.onLoop(vertx, () -> Future.succeededFuture(action.get())));
   }
 
   /**
@@ -55,10 +55,10 @@ class OllamaClientTest {
   @Test
   void answersCallersOnAnyThreadEveryTime() throws Exception {
     for (int i = 0; i < 200; i++) {
-      assertEquals(1, client.models().await(5, TimeUnit.SECONDS).size(), "call " + i);
+      assertEquals(1, Async.await(client.models()).size(), "call " + i);
     }
     List<JsonObject> lines = new CopyOnWriteArrayList<>();
-    client.pull("qwen2.5:0.5b", lines::add).result().await(10, TimeUnit.SECONDS);
+    Async.await(client.pull("qwen2.5:0.5b", lines::add).result());
     assertEquals("pulling manifest", lines.get(0).getString("status"));
     assertEquals(13, lines.size(), lines.toString());
   }
@@ -67,7 +67,7 @@ class OllamaClientTest {
   void readsPullLinesWholeThoughEveryWriteSplitsOneInTheMiddle() throws Exception {
     List<JsonObject> lines = new CopyOnWriteArrayList<>();
     OllamaCall<Void> call = onContext(() -> client.pull("qwen2.5:0.5b", lines::add));
-    call.result().await(10, TimeUnit.SECONDS);
+    Async.await(call.result());
     assertEquals("pulling manifest", lines.get(0).getString("status"));
     assertEquals("success", lines.get(lines.size() - 1).getString("status"));
     assertEquals(13, lines.size(), lines.toString());
@@ -82,7 +82,7 @@ class OllamaClientTest {
   @Test
   void failsAPullWhoseStreamSaysErrorThoughTheStatusWas200() throws Exception {
     OllamaCall<Void> call = onContext(() -> client.pull("no-such-model:1b", line -> { }));
-    OllamaException e = assertThrows(OllamaException.class, () -> call.result().await(10, TimeUnit.SECONDS));
+    OllamaException e = assertThrows(OllamaException.class, () -> Async.await(call.result()));
     assertEquals(OllamaException.Kind.NOT_FOUND, e.kind());
     assertTrue(e.getMessage().contains("pull model manifest: file does not exist"), e.getMessage());
     assertTrue(e.getMessage().contains("no-such-model:1b"), e.getMessage());
@@ -92,7 +92,7 @@ class OllamaClientTest {
   void failsAPullThatEndsWithoutSuccess() throws Exception {
     ollama.mode(FakeBackend.Mode.DIE_MID_STREAM);
     OllamaCall<Void> call = onContext(() -> client.pull("qwen2.5:0.5b", line -> { }));
-    OllamaException e = assertThrows(OllamaException.class, () -> call.result().await(10, TimeUnit.SECONDS));
+    OllamaException e = assertThrows(OllamaException.class, () -> Async.await(call.result()));
     assertEquals(OllamaException.Kind.FAILED, e.kind());
     assertTrue(e.getMessage().contains("ended before Ollama"), e.getMessage());
   }
@@ -102,13 +102,13 @@ class OllamaClientTest {
     ollama.holdPulls(Promise.<Void>promise().future()); // never released
     List<JsonObject> lines = new CopyOnWriteArrayList<>();
     OllamaCall<Void> call = onContext(() -> client.pull("qwen2.5:0.5b", lines::add));
-    dev.llmgateway.testing.Await.until(() -> lines.size() >= 3);
+    Async.until(() -> lines.size() >= 3);
     onContext(() -> {
       call.cancel("test cancelled it");
       return null;
     });
-    ollama.upstreamClosed().await(5, TimeUnit.SECONDS);
-    OllamaException e = assertThrows(OllamaException.class, () -> call.result().await(5, TimeUnit.SECONDS));
+    Async.await(ollama.upstreamClosed());
+    OllamaException e = assertThrows(OllamaException.class, () -> Async.await(call.result()));
     assertEquals(OllamaException.Kind.CANCELLED, e.kind());
   }
 
@@ -119,7 +119,7 @@ class OllamaClientTest {
       closed = s.getLocalPort();
     }
     OllamaClient nowhere = new OllamaClient(http, "http://127.0.0.1:" + closed, 2000, 5000);
-    OllamaException e = assertThrows(OllamaException.class, () -> nowhere.models().await(5, TimeUnit.SECONDS));
+    OllamaException e = assertThrows(OllamaException.class, () -> Async.await(nowhere.models()));
     assertEquals(OllamaException.Kind.UNREACHABLE, e.kind());
     assertEquals("Ollama is not reachable at http://127.0.0.1:" + closed + " — start it with `ollama serve`",
         e.getMessage());
@@ -128,7 +128,7 @@ class OllamaClientTest {
 
   @Test
   void listsDeletesAndEmbeds() throws Exception {
-    List<OllamaModel> models = client.models().await(5, TimeUnit.SECONDS);
+    List<OllamaModel> models = Async.await(client.models());
     assertEquals(1, models.size());
     assertEquals("qwen2.5:7b", models.get(0).name());
     assertTrue(models.get(0).size() > 0);
@@ -136,18 +136,18 @@ class OllamaClientTest {
 
     OllamaCall<JsonObject> embed = onContext(() -> client.embed(new JsonObject().put("model", "qwen2.5:7b")
         .put("input", new JsonArray().add("a").add("b"))));
-    assertEquals(2, embed.result().await(5, TimeUnit.SECONDS).getJsonArray("embeddings").size());
+    assertEquals(2, Async.await(embed.result()).getJsonArray("embeddings").size());
 
-    client.delete("qwen2.5:7b").await(5, TimeUnit.SECONDS);
+    Async.await(client.delete("qwen2.5:7b"));
     OllamaException gone = assertThrows(OllamaException.class,
-        () -> client.delete("qwen2.5:7b").await(5, TimeUnit.SECONDS));
+        () -> Async.await(client.delete("qwen2.5:7b")));
     assertEquals(OllamaException.Kind.NOT_FOUND, gone.kind());
     assertTrue(gone.getMessage().contains("model 'qwen2.5:7b' not found"), gone.getMessage());
 
     OllamaCall<JsonObject> missing = onContext(() -> client.embed(new JsonObject().put("model", "qwen2.5:7b")
         .put("input", "x")));
-    OllamaException e = assertThrows(OllamaException.class, () -> missing.result().await(5, TimeUnit.SECONDS));
+    OllamaException e = assertThrows(OllamaException.class, () -> Async.await(missing.result()));
     assertEquals(OllamaException.Kind.NOT_FOUND, e.kind());
-    assertTrue(client.models().await(5, TimeUnit.SECONDS).isEmpty());
+    assertTrue(Async.await(client.models()).isEmpty());
   }
 }

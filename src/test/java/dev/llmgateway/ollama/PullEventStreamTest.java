@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.llmgateway.testing.Await;
+import dev.llmgateway.testing.Async;
 import dev.llmgateway.testing.Sse;
 import dev.llmgateway.testing.TestHttp;
 import io.vertx.core.Future;
@@ -25,7 +25,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.junit5.VertxExtension;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -51,8 +50,8 @@ class PullEventStreamTest {
     vertx.eventBus().<JsonObject>consumer(OllamaBus.PULLS_GET, msg -> msg.reply(event(1, "running", 0)));
     Router router = Router.router(vertx);
     router.get("/events").handler(ctx -> new PullEventStream(vertx, ctx, ID, 60_000).open());
-    HttpServer server = vertx.createHttpServer(new HttpServerOptions().setSendBufferSize(4096))
-        .requestHandler(router).listen(0, "127.0.0.1").await(5, TimeUnit.SECONDS);
+    HttpServer server = Async.await(vertx.createHttpServer(new HttpServerOptions().setSendBufferSize(4096))
+        .requestHandler(router).listen(0, "127.0.0.1"));
     port = server.actualPort();
     client = vertx.createHttpClient(new HttpClientOptions().setReceiveBufferSize(4096));
   }
@@ -65,14 +64,14 @@ class PullEventStreamTest {
 
   /** Publishes the way the verticle does: from its own context, in order. */
   private void publish(List<JsonObject> events) throws Exception {
-    TestHttp.onLoop(vertx, () -> {
+    Async.await(TestHttp.onLoop(vertx, () -> {
       events.forEach(e -> vertx.eventBus().publish(ADDRESS, e));
       return Future.succeededFuture();
-    }).await(10, TimeUnit.SECONDS);
+    }));
   }
 
   private HttpClientResponse open(StringBuilder received) throws Exception {
-    return client.request(HttpMethod.GET, port, "127.0.0.1", "/events")
+    return Async.await(client.request(HttpMethod.GET, port, "127.0.0.1", "/events")
         .compose(req -> req.send().map(resp -> {
           resp.handler(b -> {
             synchronized (received) {
@@ -80,14 +79,14 @@ class PullEventStreamTest {
             }
           });
           return resp;
-        })).await(5, TimeUnit.SECONDS);
+        })));
   }
 
   @Test
   void coalescesProgressForAClientThatReadsSlowerThanThePullProgresses() throws Exception {
     StringBuilder received = new StringBuilder();
     HttpClientResponse response = open(received);
-    Await.until(() -> text(received).contains("\"seq\":1"));
+    Async.until(() -> text(received).contains("\"seq\":1"));
     response.pause();
 
     int published = 20_000;
@@ -98,7 +97,7 @@ class PullEventStreamTest {
     events.add(event(published + 1, "done", 100.0));
     publish(events);
     response.resume();
-    response.end().await(10, TimeUnit.SECONDS);
+    Async.await(response.end());
 
     List<Sse> seen = new ArrayList<>();
     for (String e : text(received).split("\n\n")) {
@@ -123,9 +122,9 @@ class PullEventStreamTest {
   void unregistersItsConsumerWhenTheClientGoesAway() throws Exception {
     StringBuilder received = new StringBuilder();
     HttpClientResponse response = open(received);
-    Await.until(() -> text(received).contains("event: progress"));
+    Async.until(() -> text(received).contains("event: progress"));
     response.request().connection().close();
-    Await.until(() -> {
+    Async.until(() -> {
       try {
         assertNoConsumer();
         return true;
@@ -146,7 +145,7 @@ class PullEventStreamTest {
     Future<Object> answer = TestHttp.onLoop(vertx, () -> vertx.eventBus().request(ADDRESS, new JsonObject(),
         new DeliveryOptions().setSendTimeout(500)).map(m -> (Object) m));
     ReplyException e = assertInstanceOf(ReplyException.class,
-        assertThrows(Exception.class, () -> answer.await(5, TimeUnit.SECONDS)));
+        assertThrows(Exception.class, () -> Async.await(answer)));
     assertEquals(ReplyFailure.NO_HANDLERS, e.failureType());
   }
 }

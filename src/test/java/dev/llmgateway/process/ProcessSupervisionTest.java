@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.llmgateway.testing.Await;
+import dev.llmgateway.testing.Async;
 import dev.llmgateway.testing.FakeLlamaServer;
 import dev.llmgateway.testing.FakeLlamaServerMain;
 import dev.llmgateway.testing.GatewayHarness;
@@ -19,6 +19,7 @@ import io.vertx.junit5.VertxExtension;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -89,7 +90,7 @@ class ProcessSupervisionTest {
   }
 
   private static JsonObject process(TestHttp http, String id) {
-    return Await.quietly(() -> {
+    return Async.quietly(() -> {
       JsonArray all = http.get("/admin/processes").json().getJsonArray("processes");
       for (int i = 0; i < all.size(); i++) {
         if (id.equals(all.getJsonObject(i).getString("id"))) {
@@ -106,7 +107,7 @@ class ProcessSupervisionTest {
   }
 
   private static void awaitState(TestHttp http, String id, String wanted) throws InterruptedException {
-    Await.until(() -> wanted.equals(state(http, id)));
+    Async.until(() -> wanted.equals(state(http, id)));
   }
 
   private static TestHttp.Answer chat(TestHttp http, String model) throws Exception {
@@ -148,7 +149,7 @@ class ProcessSupervisionTest {
           .compose(req -> req.putHeader("Content-Type", "application/json").send(TestHttp.chat("lazy", false))
               .compose(resp -> resp.body().map(b -> resp.statusCode()))));
     }
-    Future.all(answers).await(60, TimeUnit.SECONDS);
+    Async.await("every answer", Future.all(answers), Duration.ofSeconds(60));
     answers.forEach(f -> assertEquals(200, f.result()));
     assertEquals(1, spawns("lazy").size());
   }
@@ -168,7 +169,7 @@ class ProcessSupervisionTest {
     // At once: the port refuses, and the request waits for the restart instead of failing.
     TestHttp.Answer during = chat(http, "main");
     assertEquals(200, during.status(), during.body());
-    Await.until(() -> {
+    Async.until(() -> {
       JsonObject p = process(http, "main-model");
       return p != null && "running".equals(p.getString("state")) && p.getLong("pid") != null
           && p.getLong("pid") != pid;
@@ -213,7 +214,7 @@ class ProcessSupervisionTest {
     assertEquals(200, chat(http, "idle").status());
     long pid = process(http, "idle").getLong("pid");
     awaitState(http, "idle", "stopped");
-    Await.until(() -> ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true));
+    Async.until(() -> ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true));
     assertEquals(200, chat(http, "idle").status(), "started again by the next request");
   }
 
@@ -226,7 +227,9 @@ class ProcessSupervisionTest {
     // Four chunks a second apart: the answer takes longer than the ttl.
     TestHttp.Stream stream = http.openStream("/v1/chat/completions", TestHttp.chat("slow", true));
     stream.nextEvent();
-    Thread.sleep(2200);
+    // Nothing to wait for: the claim is that nothing happens while time passes beyond the ttl
+    // (and two of the supervisor's once-a-second idle checks).
+    Async.await("2.2 s of the answer in flight", vertx.timer(2200));
     assertEquals("running", state(http, "slow"));
     assertTrue(stream.rest().endsWith("data: [DONE]\n\n"));
     awaitState(http, "slow", "stopped");
@@ -236,7 +239,7 @@ class ProcessSupervisionTest {
   void usesAServerThatAlreadyListensOnThePort(Vertx vertx) throws Exception {
     FakeLlamaServer external = new FakeLlamaServer(vertx, "theirs.gguf");
     int port = freePort();
-    external.start("127.0.0.1", port).await(5, TimeUnit.SECONDS);
+    Async.await(external.start("127.0.0.1", port));
     GatewayHarness gw = GatewayHarness.start(vertx, dir, config(entry("ext", "not-downloaded.gguf", port, null), ""),
         Map.of());
     TestHttp http = new TestHttp(vertx, gw.port());
@@ -249,8 +252,8 @@ class ProcessSupervisionTest {
   @Test
   void refusesAPortHeldByAnotherProgram(Vertx vertx) throws Exception {
     int port = freePort();
-    vertx.createHttpServer().requestHandler(r -> r.response().setStatusCode(404).end("not llama"))
-        .listen(port, "127.0.0.1").await(5, TimeUnit.SECONDS);
+    Async.await(vertx.createHttpServer().requestHandler(r -> r.response().setStatusCode(404).end("not llama"))
+        .listen(port, "127.0.0.1"));
     model("m.gguf", "load_ms=50");
     GatewayHarness gw = GatewayHarness.start(vertx, dir, config(entry("squatted", "m.gguf", port, null), ""), Map.of());
     TestHttp http = new TestHttp(vertx, gw.port());
@@ -284,7 +287,7 @@ class ProcessSupervisionTest {
       assertTrue(missing.error().getString("message").contains("/nowhere/llama-server was not found")
           && missing.error().getString("message").contains("LLAMA_SERVER"), missing.body());
     } finally {
-      own.close().await(20, TimeUnit.SECONDS);
+      Async.await(own.close());
     }
   }
 
@@ -300,7 +303,7 @@ class ProcessSupervisionTest {
     awaitState(http, "main-model", "running");
     awaitState(http, "emb", "running");
     List<Long> pids = List.of(process(http, "main-model").getLong("pid"), process(http, "emb").getLong("pid"));
-    own.close().await(20, TimeUnit.SECONDS);
+    Async.await(own.close());
     for (long pid : pids) {
       assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "pid " + pid + " survived");
     }
@@ -335,7 +338,7 @@ class ProcessSupervisionTest {
     long embPid = process(http, "emb").getLong("pid");
     int newPort = freePort();
     gw.rewrite(before.replaceFirst("(id: emb\\n\\s+path: emb.gguf\\n\\s+port: )\\d+", "$1" + newPort));
-    Await.until(() -> {
+    Async.until(() -> {
       JsonObject p = process(http, "emb");
       return p != null && p.getInteger("port") == newPort && "running".equals(p.getString("state"));
     });
@@ -355,14 +358,14 @@ class ProcessSupervisionTest {
         "--port", "0").redirectErrorStream(true).redirectOutput(dir.resolve("first.log").toFile()).start();
     long orphan = -1;
     try {
-      Await.until(() -> Integer.valueOf(1).equals(Await.quietly(() -> spawns("main-model").size())));
+      Async.until(() -> Integer.valueOf(1).equals(Async.quietly(() -> spawns("main-model").size())));
       orphan = Long.parseLong(spawns("main-model").get(0).split(" ")[0]);
       long pid = orphan;
       first.destroyForcibly().waitFor(10, TimeUnit.SECONDS); // kill -9: no shutdown hook runs
       assertTrue(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "the child outlived it");
 
       GatewayHarness second = GatewayHarness.start(vertx, dir, yaml, Map.of());
-      Await.until(() -> !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+      Async.until(() -> !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
       TestHttp http = new TestHttp(vertx, second.port());
       awaitState(http, "main-model", "running");
       assertNotEquals(pid, process(http, "main-model").getLong("pid"));

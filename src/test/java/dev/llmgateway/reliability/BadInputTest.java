@@ -3,6 +3,7 @@ package dev.llmgateway.reliability;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.llmgateway.testing.Async;
 import dev.llmgateway.testing.FakeLlamaServer;
 import dev.llmgateway.testing.FakeOllama;
 import dev.llmgateway.testing.GatewayHarness;
@@ -17,7 +18,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -48,8 +48,8 @@ class BadInputTest {
     vertx = Vertx.vertx();
     FakeLlamaServer llama = new FakeLlamaServer(vertx, "m.gguf");
     FakeOllama ollama = new FakeOllama(vertx, "qwen2.5:7b");
-    llama.start().await(5, TimeUnit.SECONDS);
-    ollama.start().await(5, TimeUnit.SECONDS);
+    Async.await(llama.start());
+    Async.await(ollama.start());
     Path dir = Files.createTempDirectory("bad-input");
     gateway = GatewayHarness.start(vertx, dir, """
         local_models:
@@ -66,7 +66,7 @@ class BadInputTest {
   static void stop() {
     System.out.println("RELIABILITY bad-input requests=" + TRIED.get() + " server_errors=" + SERVER_ERRORS.get()
         + (EXAMPLES.isEmpty() ? "" : " first=" + EXAMPLES.get(0)));
-    vertx.close().await();
+    Async.await(vertx.close());
   }
 
   /** Sends raw bytes; returns the status and body of the answer. */

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.llmgateway.config.ConfigReader;
 import dev.llmgateway.config.GatewayConfig;
 import dev.llmgateway.config.Overrides;
-import dev.llmgateway.testing.Await;
+import dev.llmgateway.testing.Async;
 import dev.llmgateway.testing.FakeLlamaServer;
 import dev.llmgateway.testing.FakeOllama;
 import dev.llmgateway.testing.GatewayHarness;
@@ -26,6 +26,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -51,10 +52,10 @@ class FaultsTest {
     System.out.println("RELIABILITY " + line);
   }
 
-  private static long heapAfterGc() throws InterruptedException {
+  private static long heapAfterGc(Vertx vertx) {
     for (int i = 0; i < 3; i++) {
       System.gc();
-      Thread.sleep(100);
+      Async.await("a pause after a GC", vertx.timer(100));
     }
     return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
   }
@@ -62,7 +63,7 @@ class FaultsTest {
   @Test
   void aThousandClientsAbortingMidStreamLeaveNoUpstreamConnection(Vertx vertx) throws Exception {
     FakeLlamaServer llama = new FakeLlamaServer(vertx, "m.gguf");
-    llama.start().await(5, TimeUnit.SECONDS);
+    Async.await(llama.start());
     llama.holdAfterFirstChunk(Promise.<Void>promise().future()); // every stream stalls after one event
     GatewayHarness gw = GatewayHarness.start(vertx, dir, """
         local_models:
@@ -73,7 +74,7 @@ class FaultsTest {
         """.formatted(llama.port()), Map.of());
     HttpClient client = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1")
         .setDefaultPort(gw.port()), new PoolOptions().setHttp1MaxSize(1100));
-    long cold = heapAfterGc();
+    long cold = heapAfterGc(vertx);
     // Three rounds: the first sizes pools and buffers; after that, memory must not grow.
     long[] after = new long[3];
     long withStreams = 0;
@@ -87,12 +88,12 @@ class FaultsTest {
             .onSuccess(resp -> resp.handler(b -> firstEvent.tryComplete(req))).onFailure(firstEvent::tryFail));
         open.add(firstEvent.future());
       }
-      Future.all(open).await(60, TimeUnit.SECONDS);
-      Await.until(() -> llama.openConnections() >= n);
-      withStreams = Math.max(withStreams, heapAfterGc());
+      Async.await("the first event of every stream", Future.all(open), Duration.ofSeconds(60));
+      Async.until(() -> llama.openConnections() >= n);
+      withStreams = Math.max(withStreams, heapAfterGc(vertx));
       open.forEach(f -> f.result().connection().close()); // every client leaves mid-stream
-      Await.until(() -> llama.openConnections() == 0);
-      after[round] = heapAfterGc();
+      Async.until(() -> llama.openConnections() == 0);
+      after[round] = heapAfterGc(vertx);
     }
     report("abort-mid-stream clients=3x1000 upstream_connections_left=" + llama.openConnections()
         + " heap_cold_mb=" + cold / 1_000_000 + " heap_with_1000_streams_mb=" + withStreams / 1_000_000
@@ -107,8 +108,8 @@ class FaultsTest {
   void twentyConfigEditsUnderLoadLoseNoRequest(Vertx vertx) throws Exception {
     FakeLlamaServer a = new FakeLlamaServer(vertx, "a.gguf");
     FakeLlamaServer b = new FakeLlamaServer(vertx, "b.gguf");
-    a.start().await(5, TimeUnit.SECONDS);
-    b.start().await(5, TimeUnit.SECONDS);
+    Async.await(a.start());
+    Async.await(b.start());
     String template = """
         # edit %d
         local_models:
@@ -144,7 +145,7 @@ class FaultsTest {
         yaml = yaml.replace("max_concurrent: 64}", "max_concurrent: 64"); // broken YAML mid-way
       }
       gw.rewrite(yaml);
-      Thread.sleep(150);
+      Async.await("the time to the next edit", vertx.timer(150));
     }
     running.set(false);
     for (Thread th : load) {
@@ -152,7 +153,7 @@ class FaultsTest {
     }
     report("config-edits-under-load edits=20 invalid_edits=1 requests=" + sent.get() + " failed=" + failed.get());
     assertEquals(0, failed.get());
-    Await.until(() -> "a".equals(Await.quietly(() ->
+    Async.until(() -> "a".equals(Async.quietly(() ->
         http.postJson("/v1/chat/completions", TestHttp.chat("main", false)).json().getString("model"))));
   }
 
@@ -163,7 +164,7 @@ class FaultsTest {
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
-    ollama.start("127.0.0.1", port).await(5, TimeUnit.SECONDS);
+    Async.await(ollama.start("127.0.0.1", port));
     ollama.pullDelayMs(50);
     GatewayHarness gw = GatewayHarness.start(vertx, dir, """
         local_models:
@@ -176,7 +177,7 @@ class FaultsTest {
     do {
       event = events.nextEvent();
     } while (!event.contains("pulling "));
-    ollama.close().await(5, TimeUnit.SECONDS); // Ollama goes away mid-download
+    Async.await(ollama.close()); // Ollama goes away mid-download
     do {
       event = events.nextEvent();
     } while (!event.startsWith("event: error"));
@@ -185,7 +186,7 @@ class FaultsTest {
     assertTrue(message.toLowerCase().contains("ollama"), message);
 
     FakeOllama restarted = new FakeOllama(vertx).library("qwen2.5:0.5b", 4_000L);
-    restarted.start("127.0.0.1", port).await(5, TimeUnit.SECONDS);
+    Async.await(restarted.start("127.0.0.1", port));
     JsonObject again = http.postJson("/admin/ollama/pulls", "{\"model\":\"qwen2.5:0.5b\"}").json();
     TestHttp.Stream second = http.openEvents(again.getString("events"));
     do {
@@ -198,7 +199,7 @@ class FaultsTest {
   void sigtermLetsTheStreamInFlightFinishAndExitsZero(Vertx vertx) throws Exception {
     FakeLlamaServer llama = new FakeLlamaServer(vertx, "m.gguf");
     llama.chunkDelayMs(400);
-    llama.start().await(5, TimeUnit.SECONDS);
+    Async.await(llama.start());
     Files.writeString(dir.resolve("llm.yml"), """
         local_models:
           - {id: m, path: m.gguf, port: %d}
@@ -215,7 +216,7 @@ class FaultsTest {
         .redirectErrorStream(true).redirectOutput(dir.resolve("gateway.log").toFile()).start();
     try {
       TestHttp http = new TestHttp(vertx, port);
-      Await.until(() -> Integer.valueOf(200).equals(Await.quietly(() -> http.get("/health").status())));
+      Async.until(() -> Integer.valueOf(200).equals(Async.quietly(() -> http.get("/health").status())));
       TestHttp.Stream stream = http.openStream("/v1/chat/completions", TestHttp.chat("m", true));
       stream.nextEvent();
       // A connection that never sends a request (browsers open spare ones) must not hold the exit.
@@ -236,7 +237,7 @@ class FaultsTest {
   }
 
   @Test
-  void killingSetMainMidWriteLeavesTheOldOrTheNewFile() throws Exception {
+  void killingSetMainMidWriteLeavesTheOldOrTheNewFile(Vertx vertx) throws Exception {
     Path config = dir.resolve("llm.yml");
     Files.writeString(config, Files.readString(Path.of("src/test/resources/configs/homeclaw-style.yml")));
     Random random = new Random(42);
@@ -245,8 +246,9 @@ class FaultsTest {
     for (int i = 0; i < kills; i++) {
       Process loop = new ProcessBuilder(java(), "-cp", classpath(), SetMainLoop.class.getName(), config.toString())
           .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-      Thread.sleep(700 + random.nextInt(700));
-      loop.destroyForcibly().waitFor(10, TimeUnit.SECONDS); // kill -9, somewhere in a write
+      Process killed = Async.await("kill -9 at a random moment",
+          vertx.timer(700 + random.nextInt(700)).map(t -> loop.destroyForcibly()));
+      killed.waitFor(10, TimeUnit.SECONDS); // killed somewhere in a write
       GatewayConfig c = ConfigReader.read(config, Overrides.NONE).config(); // throws if partial
       String main = c.mainLlmLocal();
       assertTrue(main.equals("local_models/gemma-4-E4B-it-Q5_K_M") || main.equals("local_models/Ollama-qwen2.5-7b")

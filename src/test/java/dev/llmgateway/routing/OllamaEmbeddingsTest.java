@@ -3,6 +3,7 @@ package dev.llmgateway.routing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.llmgateway.testing.Async;
 import dev.llmgateway.testing.FakeOllama;
 import dev.llmgateway.testing.GatewayHarness;
 import dev.llmgateway.testing.TestHttp;
@@ -15,7 +16,6 @@ import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -31,7 +31,7 @@ class OllamaEmbeddingsTest {
   @BeforeEach
   void start(Vertx vertx, @TempDir Path dir) throws Exception {
     ollama = new FakeOllama(vertx, "nomic-embed-text", "qwen2.5:7b");
-    ollama.start().await(5, TimeUnit.SECONDS);
+    Async.await(ollama.start());
     GatewayHarness gateway = GatewayHarness.start(vertx, dir, """
         local_models:
           - id: embed
@@ -118,7 +118,7 @@ class OllamaEmbeddingsTest {
 
   @Test
   void answers502WhenOllamaIsDown() throws Exception {
-    ollama.close().await(5, TimeUnit.SECONDS);
+    Async.await(ollama.close());
     TestHttp.Answer answer = http.postJson("/v1/embeddings", "{\"input\": \"x\"}");
     assertEquals(502, answer.status());
     assertTrue(answer.error().getString("message").contains("ollama serve"), answer.body());

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.llmgateway.testing.Await;
+import dev.llmgateway.testing.Async;
 import dev.llmgateway.testing.FakeBackend;
 import dev.llmgateway.testing.FakeLiteLlm;
 import dev.llmgateway.testing.FakeLlamaServer;
@@ -24,7 +24,6 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -48,9 +47,9 @@ class ProxyTest {
     llama = new FakeLlamaServer(vertx, "tiny.gguf");
     ollama = new FakeOllama(vertx, "qwen2.5:7b");
     liteLlm = new FakeLiteLlm(vertx, CLOUD_KEY);
-    llama.start().await(5, TimeUnit.SECONDS);
-    ollama.start().await(5, TimeUnit.SECONDS);
-    liteLlm.start().await(5, TimeUnit.SECONDS);
+    Async.await(llama.start());
+    Async.await(ollama.start());
+    Async.await(liteLlm.start());
     try (ServerSocket s = new ServerSocket(0)) {
       closedPort = s.getLocalPort(); // nothing listens there once closed
     }
@@ -174,12 +173,11 @@ class ProxyTest {
 
   @Test
   void doesNotForwardTheClientsCredentials(Vertx vertx) throws Exception {
-    HttpClientRequest req = http.raw().request(HttpMethod.POST, "/v1/chat/completions")
-        .await(10, TimeUnit.SECONDS);
+    HttpClientRequest req = Async.await(http.raw().request(HttpMethod.POST, "/v1/chat/completions"));
     req.putHeader("Authorization", "Bearer client-secret").putHeader("Cookie", "a=b")
         .putHeader("X-Request-Id", "req-42").putHeader("Content-Type", "application/json");
-    int status = TestHttp.onLoop(vertx, () -> req.send(TestHttp.chat("llama-a", false))
-        .compose(resp -> resp.body().map(b -> resp.statusCode()))).await(10, TimeUnit.SECONDS);
+    int status = Async.await(TestHttp.onLoop(vertx, () -> req.send(TestHttp.chat("llama-a", false))
+        .compose(resp -> resp.body().map(b -> resp.statusCode()))));
     assertEquals(200, status);
     FakeBackend.Recorded seen = llama.lastRequest();
     assertNull(seen.headers().get("Authorization"));
@@ -226,18 +224,18 @@ class ProxyTest {
     TestHttp.Stream stream = http.openStream("/v1/chat/completions", TestHttp.chat("llama-a", true));
     stream.nextEvent();
     stream.abort();
-    llama.upstreamClosed().await(5, TimeUnit.SECONDS);
+    Async.await(llama.upstreamClosed());
   }
 
   @Test
   void closesTheUpstreamRequestWhenTheClientLeavesBeforeTheAnswer() throws Exception {
     llama.mode(FakeBackend.Mode.SILENT);
-    HttpClientRequest req = http.raw().request(HttpMethod.POST, "/v1/chat/completions").await();
+    HttpClientRequest req = Async.await(http.raw().request(HttpMethod.POST, "/v1/chat/completions"));
     req.putHeader("Content-Type", "application/json");
     req.send(TestHttp.chat("llama-a", false));
-    Await.until(() -> llama.requests().stream().anyMatch(r -> r.path().equals("/v1/chat/completions")));
+    Async.until(() -> llama.requests().stream().anyMatch(r -> r.path().equals("/v1/chat/completions")));
     req.connection().close();
-    llama.upstreamClosed().await(5, TimeUnit.SECONDS);
+    Async.await(llama.upstreamClosed());
   }
 
   @Test
@@ -272,13 +270,13 @@ class ProxyTest {
     assertEquals(413, declared.status());
     assertEquals("request_too_large", declared.error().getString("code"));
 
-    HttpClientRequest req = http.raw().request(HttpMethod.POST, "/v1/chat/completions").await();
+    HttpClientRequest req = Async.await(http.raw().request(HttpMethod.POST, "/v1/chat/completions"));
     req.setChunked(true).putHeader("Content-Type", "application/json");
     req.write("{\"model\":\"main\",\"x\":\"");
     for (int i = 0; i < 5; i++) {
       req.write("b".repeat(1000));
     }
-    HttpClientResponse resp = req.end("\"}").compose(v -> req.response()).await(5, TimeUnit.SECONDS);
+    HttpClientResponse resp = Async.await(req.end("\"}").compose(v -> req.response()));
     assertEquals(413, resp.statusCode());
     assertTrue(ollama.requests().isEmpty(), "nothing was forwarded");
   }

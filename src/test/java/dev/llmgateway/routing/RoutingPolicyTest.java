@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.llmgateway.testing.Await;
+import dev.llmgateway.testing.Async;
 import dev.llmgateway.testing.FakeBackend;
 import dev.llmgateway.testing.FakeLiteLlm;
 import dev.llmgateway.testing.FakeLlamaServer;
@@ -21,7 +21,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
@@ -48,8 +47,8 @@ class RoutingPolicyTest {
     this.dir = dir;
     local = new FakeLlamaServer(vertx, "local.gguf");
     cloud = new FakeLiteLlm(vertx, KEY);
-    local.start().await(5, TimeUnit.SECONDS);
-    cloud.start().await(5, TimeUnit.SECONDS);
+    Async.await(local.start());
+    Async.await(cloud.start());
   }
 
   private void gateway(String extra) throws Exception {
@@ -81,14 +80,14 @@ class RoutingPolicyTest {
   private TestHttp.Answer chat(String content, String route) throws Exception {
     String body = new JsonObject().put("model", "main").put("messages", new JsonArray()
         .add(new JsonObject().put("role", "user").put("content", content))).encode();
-    return http.raw().request(HttpMethod.POST, "/v1/chat/completions").compose(req -> {
+    return Async.await(http.raw().request(HttpMethod.POST, "/v1/chat/completions").compose(req -> {
       req.putHeader("Content-Type", "application/json");
       if (route != null) {
         req.putHeader("X-LLM-Route", route);
       }
       return req.send(body).compose(resp -> resp.body().map(b -> new TestHttp.Answer(resp.statusCode(),
           resp.headers(), b.toString())));
-    }).await(20, TimeUnit.SECONDS);
+    }));
   }
 
   @Test
@@ -113,7 +112,7 @@ class RoutingPolicyTest {
   void fallsBackToCloudWhenTheLocalServerIsDown() throws Exception {
     gateway(MIX);
     assertEquals("local", chat("hi", null).headers().get("X-LLM-Route"));
-    local.close().await(5, TimeUnit.SECONDS); // the local server goes away
+    Async.await(local.close()); // the local server goes away
 
     TestHttp.Answer answer = chat("hi", null);
     assertEquals(200, answer.status(), answer.body());
@@ -193,7 +192,7 @@ class RoutingPolicyTest {
   }
 
   private void awaitQueued(int n) throws InterruptedException {
-    Await.until(() -> Await.quietly(() -> metric("llm_gateway_queue_depth", "model=\"local-main\"")) == n);
+    Async.until(() -> Async.quietly(() -> metric("llm_gateway_queue_depth", "model=\"local-main\"")) == n);
   }
 
   @Test
@@ -210,8 +209,8 @@ class RoutingPolicyTest {
     local.holdAfterFirstChunk(Future.succeededFuture());
     release.complete();
     holder.rest();
-    assertEquals(200, second.await(10, TimeUnit.SECONDS).status());
-    assertEquals(200, third.await(10, TimeUnit.SECONDS).status());
+    assertEquals(200, Async.await(second).status());
+    assertEquals(200, Async.await(third).status());
     var contents = local.requests().stream().filter(r -> r.path().endsWith("completions"))
         .map(r -> r.json().getJsonArray("messages").getJsonObject(0).getString("content")).toList();
     assertEquals("second", contents.get(1));
@@ -227,14 +226,14 @@ class RoutingPolicyTest {
     Future<TestHttp.Answer> a = send("a");
     Future<TestHttp.Answer> b = send("b");
     awaitQueued(2);
-    TestHttp.Answer full = send("c").await(10, TimeUnit.SECONDS);
+    TestHttp.Answer full = Async.await(send("c"));
     assertEquals(429, full.status());
     assertEquals("model_busy", full.error().getString("code"));
     assertTrue(Integer.parseInt(full.headers().get("Retry-After")) >= 1);
     local.holdAfterFirstChunk(Future.succeededFuture());
     release.complete();
-    assertEquals(200, a.await(10, TimeUnit.SECONDS).status());
-    assertEquals(200, b.await(10, TimeUnit.SECONDS).status());
+    assertEquals(200, Async.await(a).status());
+    assertEquals(200, Async.await(b).status());
   }
 
   @Test
@@ -242,14 +241,14 @@ class RoutingPolicyTest {
     gateway(ONE_AT_A_TIME);
     Promise<Void> release = Promise.promise();
     holdTheSlot(release);
-    HttpClientRequest leaving = http.raw().request(HttpMethod.POST, "/v1/chat/completions").await(5, TimeUnit.SECONDS);
+    HttpClientRequest leaving = Async.await(http.raw().request(HttpMethod.POST, "/v1/chat/completions"));
     leaving.putHeader("Content-Type", "application/json").send(TestHttp.chat("local-main", false));
     awaitQueued(1);
     leaving.connection().close();
     awaitQueued(0);
     local.holdAfterFirstChunk(Future.succeededFuture());
     release.complete();
-    assertEquals(200, send("after").await(10, TimeUnit.SECONDS).status());
+    assertEquals(200, Async.await(send("after")).status());
     assertEquals(2, local.requests().stream().filter(r -> r.path().endsWith("completions")).count(),
         "the request that left never reached the model");
   }
@@ -257,11 +256,11 @@ class RoutingPolicyTest {
   @Test
   void countsRequestsInMetricsAndTracksRequestIds() throws Exception {
     gateway("");
-    HttpClientRequest req = http.raw().request(HttpMethod.POST, "/v1/chat/completions").await(5, TimeUnit.SECONDS);
-    TestHttp.Answer answer = TestHttp.onLoop(vertx, () -> req.putHeader("Content-Type", "application/json")
+    HttpClientRequest req = Async.await(http.raw().request(HttpMethod.POST, "/v1/chat/completions"));
+    TestHttp.Answer answer = Async.await(TestHttp.onLoop(vertx, () -> req
+        .putHeader("Content-Type", "application/json")
         .putHeader("X-Request-Id", "trace-123").send(TestHttp.chat("local-main", false))
-        .compose(resp -> resp.body().map(b -> new TestHttp.Answer(resp.statusCode(), resp.headers(), b.toString()))))
-        .await(10, TimeUnit.SECONDS);
+        .compose(resp -> resp.body().map(b -> new TestHttp.Answer(resp.statusCode(), resp.headers(), b.toString())))));
     assertEquals("trace-123", answer.headers().get("X-Request-Id"));
     assertEquals("trace-123", local.lastRequest().headers().get("X-Request-Id"));
     String generated = http.postJson("/v1/chat/completions", TestHttp.chat("local-main", false)).headers().get("X-Request-Id");
@@ -271,7 +270,7 @@ class RoutingPolicyTest {
     assertEquals(2.0, metric("llm_gateway_requests_total", "model=\"local-main\""));
     TestHttp.Stream stream = http.openStream("/v1/chat/completions", TestHttp.chat("local-main", true));
     stream.rest();
-    Await.until(() -> Await.quietly(() -> metric("llm_gateway_stream_chunks_total", "model=\"local-main\"")) > 0);
+    Async.until(() -> Async.quietly(() -> metric("llm_gateway_stream_chunks_total", "model=\"local-main\"")) > 0);
     assertTrue(metric("llm_gateway_time_to_first_token_seconds_count", "model=\"local-main\"") >= 1);
     assertTrue(metric("llm_gateway_config_reloads_total", "result=\"ok\"") >= 1);
     assertFalse(http.get("/metrics").body().contains(KEY));

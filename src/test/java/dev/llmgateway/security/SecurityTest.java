@@ -6,12 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.llmgateway.cli.Main;
-import dev.llmgateway.testing.Await;
+import dev.llmgateway.testing.Async;
 import dev.llmgateway.testing.FakeLiteLlm;
 import dev.llmgateway.testing.FakeLlamaServer;
 import dev.llmgateway.testing.GatewayHarness;
 import dev.llmgateway.testing.TestHttp;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
@@ -23,7 +24,6 @@ import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -79,7 +79,7 @@ class SecurityTest {
   @Test
   void checksClientKeysOnTheApiWhenConfigured(Vertx vertx) throws Exception {
     FakeLlamaServer llama = new FakeLlamaServer(vertx, "m.gguf");
-    llama.start().await(5, TimeUnit.SECONDS);
+    Async.await(llama.start());
     GatewayHarness gw = GatewayHarness.start(vertx, dir, config(llama.port(), 2, "api_keys: [" + CLIENT_KEY + "]"),
         Map.of());
     TestHttp http = new TestHttp(vertx, gw.port());
@@ -88,9 +88,9 @@ class SecurityTest {
     assertEquals("invalid_api_key", denied.error().getString("code"));
     assertEquals(401, http.getWithToken("/v1/models", "nope").status());
     assertEquals(200, http.getWithToken("/v1/models", CLIENT_KEY).status());
-    HttpClientRequest req = http.raw().request(HttpMethod.POST, "/v1/chat/completions").await(5, TimeUnit.SECONDS);
-    int status = req.putHeader("Content-Type", "application/json").putHeader("x-api-key", CLIENT_KEY)
-        .send(TestHttp.chat("local", false)).map(r -> r.statusCode()).await(10, TimeUnit.SECONDS);
+    HttpClientRequest req = Async.await(http.raw().request(HttpMethod.POST, "/v1/chat/completions"));
+    int status = Async.await(req.putHeader("Content-Type", "application/json").putHeader("x-api-key", CLIENT_KEY)
+        .send(TestHttp.chat("local", false)).map(r -> r.statusCode()));
     assertEquals(200, status);
     assertNull(llama.lastRequest().headers().get("x-api-key"), "the client's key is not passed on");
     assertEquals(200, http.get("/health").status());
@@ -110,31 +110,29 @@ class SecurityTest {
       assertEquals("http://localhost:3000", preflight(vertx, open.port(), "http://localhost:3000"));
       assertNull(preflight(vertx, open.port(), "http://evil.example"));
       // With CORS on, API calls go through the router (not the fast path) and carry the headers.
-      String allowed = vertx.createHttpClient().request(new RequestOptions().setMethod(HttpMethod.POST)
+      String allowed = Async.await(vertx.createHttpClient().request(new RequestOptions().setMethod(HttpMethod.POST)
               .setHost("127.0.0.1").setPort(open.port()).setURI("/v1/chat/completions")
               .putHeader("Origin", "http://localhost:3000").putHeader("Content-Type", "application/json"))
-          .compose(r -> r.send(TestHttp.chat("nope", false))).map(r -> r.getHeader("Access-Control-Allow-Origin"))
-          .await(10, TimeUnit.SECONDS);
+          .compose(r -> r.send(TestHttp.chat("nope", false))).map(r -> r.getHeader("Access-Control-Allow-Origin")));
       assertEquals("http://localhost:3000", allowed);
     } finally {
-      own.close().await(20, TimeUnit.SECONDS);
+      Async.await(own.close());
     }
   }
 
   private static String preflight(Vertx vertx, int port, String origin) throws Exception {
-    return vertx.createHttpClient().request(new RequestOptions().setMethod(HttpMethod.OPTIONS)
+    return Async.await(vertx.createHttpClient().request(new RequestOptions().setMethod(HttpMethod.OPTIONS)
             .setHost("127.0.0.1").setPort(port).setURI("/v1/chat/completions")
             .putHeader("Origin", origin).putHeader("Access-Control-Request-Method", "POST"))
-        .compose(r -> r.send()).map(r -> r.getHeader("Access-Control-Allow-Origin"))
-        .await(10, TimeUnit.SECONDS);
+        .compose(r -> r.send()).map(r -> r.getHeader("Access-Control-Allow-Origin")));
   }
 
   @Test
   void keysNeverAppearInLogsAnswersOrMetrics(Vertx vertx) throws Exception {
     FakeLlamaServer llama = new FakeLlamaServer(vertx, "m.gguf");
     FakeLiteLlm cloud = new FakeLiteLlm(vertx, ENV_KEY);
-    llama.start().await(5, TimeUnit.SECONDS);
-    cloud.start().await(5, TimeUnit.SECONDS);
+    Async.await(llama.start());
+    Async.await(cloud.start());
     PrintStream originalErr = System.err;
     PrintStream originalOut = System.out;
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
@@ -148,22 +146,24 @@ class SecurityTest {
       TestHttp http = new TestHttp(vertx, gw.port());
       for (String model : List.of("local", "inline", "env", "nope")) {
         answers.append(http.getWithToken("/v1/models/" + model, CLIENT_KEY).body());
-        HttpClientRequest req = http.raw().request(HttpMethod.POST, "/v1/chat/completions").await(5, TimeUnit.SECONDS);
+        HttpClientRequest req = Async.await(http.raw().request(HttpMethod.POST, "/v1/chat/completions"));
+        Buffer answer;
         try {
-          answers.append(TestHttp.onLoop(vertx, () -> req.putHeader("Content-Type", "application/json")
-              .putHeader("Authorization", "Bearer " + CLIENT_KEY)
-              .send(TestHttp.chat(model, false)).compose(r -> r.body())).await(10, TimeUnit.SECONDS));
-        } catch (java.util.concurrent.TimeoutException e) {
+          answer = Async.await("the answer for model " + model, TestHttp.onLoop(vertx, () -> req
+              .putHeader("Content-Type", "application/json").putHeader("Authorization", "Bearer " + CLIENT_KEY)
+              .send(TestHttp.chat(model, false)).compose(r -> r.body())));
+        } catch (AssertionError notInTime) {
           // Say which model hung, and what the gateway thought of it (a CI run once timed out here).
-          throw new AssertionError("no answer within 10 s for model " + model + "; processes: "
-              + http.getWithToken("/admin/processes", ADMIN_TOKEN).body(), e);
+          throw new AssertionError(notInTime.getMessage() + "; processes: "
+              + http.getWithToken("/admin/processes", ADMIN_TOKEN).body(), notInTime);
         }
+        answers.append(answer);
       }
       answers.append(http.get("/v1/models").body()); // 401: names no key
       // A broken edit that mentions the keys must not echo them either.
       gw.rewrite(config(llama.port(), cloud.port(), "admin_token: " + ADMIN_TOKEN + "\napi_keys: [" + CLIENT_KEY
           + "]\nmax_body_bytes: " + INLINE_KEY));
-      Await.until(() -> "error".equals(Await.quietly(() ->
+      Async.until(() -> "error".equals(Async.quietly(() ->
           http.getWithToken("/admin/config", ADMIN_TOKEN).json().getString("status"))));
       for (String path : List.of("/admin/config", "/admin/models", "/admin/processes", "/metrics")) {
         answers.append(http.getWithToken(path, ADMIN_TOKEN).body());

@@ -2,33 +2,23 @@ package dev.llmgateway.testing;
 
 import java.util.function.BooleanSupplier;
 
-/** Polls a condition from the test thread, for effects with no event to wait on. */
+/** The condition waits of {@link Async} under their earlier names; new tests call {@link Async}. */
 public final class Await {
 
   private Await() {
   }
 
+  /** {@link Async#until(BooleanSupplier)}. */
   public static void until(BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + 10_000;
-    while (!condition.getAsBoolean()) {
-      if (System.currentTimeMillis() > deadline) {
-        throw new AssertionError("condition not met within 10 s");
-      }
-      Thread.sleep(20);
-    }
+    Async.until(condition);
   }
 
-  /** A value to test in a condition, or null when getting it failed (not ready yet). */
+  /** {@link Async#quietly(Check)}: a value to test in a condition, or null when getting it failed. */
   public static <T> T quietly(Check<T> check) {
-    try {
-      return check.get();
-    } catch (Exception | AssertionError e) {
-      return null;
-    }
+    return Async.quietly(check);
   }
 
   /** A step that may throw. */
-  public interface Check<T> {
-    T get() throws Exception;
+  public interface Check<T> extends Async.Check<T> {
   }
 }

@@ -6,6 +6,7 @@ import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,9 +70,6 @@ public final class FakeLlamaServerMain {
       Files.writeString(Path.of(spawnLog), ProcessHandle.current().pid() + " " + String.join(" ", args) + "\n",
           StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
-    if (slowExitMs > 0) {
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> sleep(slowExitMs)));
-    }
     String host = flags.getOrDefault("--host", "127.0.0.1");
     int port = Integer.parseInt(flags.getOrDefault("--port", "8080"));
     String alias = flags.getOrDefault("--alias", flags.getOrDefault("-a", Path.of(model).getFileName().toString()));
@@ -79,6 +77,10 @@ public final class FakeLlamaServerMain {
     System.out.println("main: loading model '" + model + "'");
 
     Vertx vertx = Vertx.vertx();
+    if (slowExitMs > 0) { // a server slow to exit: lingers after SIGTERM (the JVM exits when its hooks end)
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> Async.await("the slow exit", vertx.timer(slowExitMs),
+          Duration.ofMillis(slowExitMs).plusSeconds(10))));
+    }
     FakeLlamaServer server = new FakeLlamaServer(vertx, alias);
     server.chunkDelayMs(chunkDelayMs);
     server.loading(loadMs > 0).embeddings(flags.containsKey("--embedding") || flags.containsKey("--embeddings"));
@@ -105,14 +107,6 @@ public final class FakeLlamaServerMain {
     System.err.println(message);
     System.err.flush();
     Runtime.getRuntime().halt(1);
-  }
-
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 
   /** Installs an executable {@code llama-server} wrapper that runs this fake; returns its path. */

@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Starts the real gateway (config verticle + two router instances) on a random loopback port with
@@ -42,7 +41,7 @@ public final class GatewayHarness {
     fullEnv.putIfAbsent("XDG_STATE_HOME", dir.resolve("state").toString());
     Gateway.Options options = new Gateway.Options(file, overrides, 2, 100, fullEnv,
         new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
-    Gateway gateway = Gateway.start(vertx, options).await(20, TimeUnit.SECONDS);
+    Gateway gateway = Async.await("the gateway's start", Gateway.start(vertx, options));
     return new GatewayHarness(file, gateway);
   }
 

@@ -52,11 +52,11 @@ public final class TestHttp {
   }
 
   public Answer send(HttpMethod method, String path, String body, String contentType) throws Exception {
-    return exchange(method, path, body, contentType, null).await(20, TimeUnit.SECONDS);
+    return Async.await("the answer to " + method + " " + path, exchange(method, path, body, contentType, null));
   }
 
   public Answer getWithToken(String path, String token) throws Exception {
-    return exchange(HttpMethod.GET, path, null, null, token).await(20, TimeUnit.SECONDS);
+    return Async.await("the answer to GET " + path, exchange(HttpMethod.GET, path, null, null, token));
   }
 
   private Future<Answer> exchange(HttpMethod method, String path, String body, String contentType,
@@ -81,8 +81,8 @@ public final class TestHttp {
   public Stream openStream(String path, String body) throws Exception {
     // Handlers must be set on the event loop as the head arrives, or early chunks are dropped: the
     // whole chain is built inside the request's callback, which runs there (see onLoop).
-    return client.request(HttpMethod.POST, path).compose(req -> req.putHeader("Content-Type", "application/json")
-        .send(body).map(resp -> new Stream(req, resp))).await(10, TimeUnit.SECONDS);
+    return Async.await("the head of POST " + path, client.request(HttpMethod.POST, path)
+        .compose(req -> req.putHeader("Content-Type", "application/json").send(body).map(resp -> new Stream(req, resp))));
   }
 
   /** Opens {@code GET path} as an event stream (server-sent events), once its head has arrived. */
@@ -92,12 +92,12 @@ public final class TestHttp {
 
   /** Like {@link #openEvents(String)}, with {@code Authorization: Bearer <token>} unless null. */
   public Stream openEvents(String path, String token) throws Exception {
-    return client.request(HttpMethod.GET, path).compose(req -> {
+    return Async.await("the head of GET " + path, client.request(HttpMethod.GET, path).compose(req -> {
       if (token != null) {
         req.putHeader("Authorization", "Bearer " + token);
       }
       return req.send().map(resp -> new Stream(req, resp));
-    }).await(10, TimeUnit.SECONDS);
+    }));
   }
 
   /**
@@ -161,7 +161,7 @@ public final class TestHttp {
 
     /** Waits for the end of the stream and returns everything received. */
     public String rest() throws Exception {
-      ended.future().await(10, TimeUnit.SECONDS);
+      Async.await("the end of the stream", ended.future());
       synchronized (this) {
         return all.toString();
       }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.llmgateway.testing.Async;
 import dev.llmgateway.testing.Browser;
 import dev.llmgateway.testing.FakeLlamaServerMain;
 import dev.llmgateway.testing.FakeOllama;
@@ -17,7 +18,6 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -69,7 +69,7 @@ class ManageModelsPageTest {
     Browser.assumeInstalled();
     ollama = new FakeOllama(vertx, "qwen2.5:7b", "llama3.2:1b").pullDelayMs(30)
         .library("llama3.2:1b", 1_321_082_688L, 1_429L, 7_711L);
-    ollama.start().await(5, TimeUnit.SECONDS);
+    Async.await(ollama.start());
   }
 
   @AfterEach
@@ -270,7 +270,7 @@ class ManageModelsPageTest {
     browser.find("#pull-button").click(); // nothing typed
     assertTrue(browser.text("#pull-error").startsWith("Type the name of a model to pull"));
 
-    ollama.close().await(5, TimeUnit.SECONDS);
+    Async.await(ollama.close());
     browser.click("#ollama-refresh");
     String down = browser.await("Ollama's absence explained", d -> {
       String text = browser.text("#ollama-error");

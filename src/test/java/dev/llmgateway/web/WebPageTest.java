@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.llmgateway.admin.AdminAccess;
+import dev.llmgateway.testing.Async;
 import dev.llmgateway.testing.FakeOllama;
 import dev.llmgateway.testing.GatewayHarness;
 import dev.llmgateway.testing.Sse;
@@ -24,7 +25,6 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -48,7 +48,7 @@ class WebPageTest {
     this.vertx = vertx;
     oneShot = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false));
     ollama = new FakeOllama(vertx, "qwen2.5:7b", "llama3.2:1b");
-    ollama.start().await(5, TimeUnit.SECONDS);
+    Async.await(ollama.start());
     gateway = GatewayHarness.start(vertx, dir, config("local_models/Ollama-qwen2.5-7b"), Map.of());
     http = new TestHttp(vertx, gateway.port());
   }
@@ -71,15 +71,15 @@ class WebPageTest {
 
   /** Status of a request carrying only the cookie (the stream, if any, is left at once). */
   private int withCookie(HttpMethod method, String path, String token) throws Exception {
-    HttpClientRequest req = oneShot.request(method, gateway.port(), "127.0.0.1", path).await(5, TimeUnit.SECONDS);
+    HttpClientRequest req = Async.await(oneShot.request(method, gateway.port(), "127.0.0.1", path));
     // Decided on the event loop as the head arrives: a body read later from here would miss its end.
-    return TestHttp.onLoop(vertx, () -> req.putHeader("Cookie", cookie(token)).send().compose(resp -> {
+    return Async.await(TestHttp.onLoop(vertx, () -> req.putHeader("Cookie", cookie(token)).send().compose(resp -> {
       if (resp.statusCode() == 200) { // a stream: leave it
         req.reset();
         return Future.succeededFuture(200);
       }
       return resp.body().map(body -> resp.statusCode());
-    })).await(10, TimeUnit.SECONDS);
+    })));
   }
 
   @Test
@@ -135,7 +135,12 @@ class WebPageTest {
       withCookie(HttpMethod.GET, "/admin/models/events", TOKEN);
       withCookie(HttpMethod.GET, "/admin/models/events", TOKEN + "x");
       withCookie(HttpMethod.POST, "/admin/processes/x/stop", TOKEN);
-      Thread.sleep(200); // the request log line is written as the answer ends
+      // Each request's log line is written as its answer ends: wait for all three.
+      Async.until("the three requests' log lines", () -> {
+        String log = captured.toString(StandardCharsets.UTF_8);
+        return log.split("path=/admin/models/events", -1).length - 1 >= 2
+            && log.contains("path=/admin/processes/x/stop");
+      });
     } finally {
       System.setErr(originalErr);
     }
@@ -157,7 +162,7 @@ class WebPageTest {
     gateway.rewrite(config("local_models/Ollama-llama3.2-1b"));
     assertEquals("Ollama-llama3.2-1b", mainOf(nextModels(feed).data()), "a new config is sent");
 
-    ollama.close().await(5, TimeUnit.SECONDS);
+    Async.await(ollama.close());
     JsonObject down = nextModels(feed).data(); // the next probe of the servers the gateway does not run
     assertEquals("unreachable", down.getJsonArray("models").getJsonObject(0).getString("state"));
     feed.abort();
