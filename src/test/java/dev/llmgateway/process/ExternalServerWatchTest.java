@@ -13,7 +13,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
-import io.vertx.junit5.VertxTestContext;
+import dev.llmgateway.testing.Async;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -71,55 +71,61 @@ class ExternalServerWatchTest {
     return new ExternalServerWatch(vertx, probe, 1, 1, gone);
   }
 
-  @Test
-  void reportsTheServerGoneAfterThreeMissesInARow(VertxTestContext test) {
-    context.runOnContext(v -> serve(List.of(Answer.OK, Answer.OK, Answer.OTHER), req -> { })
-        .onComplete(test.succeeding(port -> watch(probe(port), () -> test.verify(() -> {
-          assertEquals(5, requests, "two answers, then three misses");
-          test.completeNow();
-        })).start())));
+  /** Runs the watch against a scripted server until it reports the server gone; answers how many probes came. */
+  private int probesUntilGone(List<Answer> script, java.util.function.Consumer<HttpServerRequest> then) {
+    Promise<Integer> gone = Promise.promise();
+    context.runOnContext(v -> serve(script, then).onComplete(port -> {
+      if (port.failed()) {
+        gone.fail(port.cause());
+      } else {
+        watch(probe(port.result()), () -> gone.tryComplete(requests)).start();
+      }
+    }));
+    return Async.await("the watch to report the server gone", gone.future());
   }
 
   @Test
-  void startsCountingAgainWheneverTheServerAnswers(VertxTestContext test) {
+  void reportsTheServerGoneAfterThreeMissesInARow() {
+    assertEquals(5, probesUntilGone(List.of(Answer.OK, Answer.OK, Answer.OTHER), req -> { }),
+        "two answers, then three misses");
+  }
+
+  @Test
+  void startsCountingAgainWheneverTheServerAnswers() {
     List<Answer> script = List.of(Answer.OTHER, Answer.OTHER, Answer.OK, Answer.OTHER, Answer.OTHER,
         Answer.LOADING, Answer.OTHER, Answer.OTHER, Answer.OTHER);
-    context.runOnContext(v -> serve(script, req -> { })
-        .onComplete(test.succeeding(port -> watch(probe(port), () -> test.verify(() -> {
-          assertEquals(9, requests, "two misses are forgiven by an answer, loading or ready");
-          test.completeNow();
-        })).start())));
+    assertEquals(9, probesUntilGone(script, req -> { }), "two misses are forgiven by an answer, loading or ready");
   }
 
   @Test
-  void countsAClosedPortAsAMiss(VertxTestContext test) {
-    context.runOnContext(v -> serve(List.of(Answer.OK), req -> req.response().endHandler(end -> server.close()))
-        .onComplete(test.succeeding(port -> watch(probe(port), () -> test.verify(() -> {
-          assertEquals(1, requests, "one answer, then the port is closed");
-          test.completeNow();
-        })).start())));
+  void countsAClosedPortAsAMiss() {
+    assertEquals(1, probesUntilGone(List.of(Answer.OK), req -> req.response().endHandler(end -> server.close())),
+        "one answer, then the port is closed");
   }
 
   @Test
-  void ignoresAProbeStillUnderWayWhenStopped(VertxTestContext test) {
+  void ignoresAProbeStillUnderWayWhenStopped() {
     Promise<Void> gone = Promise.promise();
+    Promise<PortProbe.Result> thirdHandled = Promise.promise();
     ExternalServerWatch[] watch = new ExternalServerWatch[1];
     context.runOnContext(v -> serve(List.of(Answer.OTHER), req -> {
       if (requests == 3) {
         watch[0].stop(); // the third miss is on its way back
       }
-    }).onComplete(test.succeeding(port -> {
-      Supplier<Future<PortProbe.Result>> probe = probe(port);
+    }).onComplete(port -> {
+      if (port.failed()) {
+        thirdHandled.fail(port.cause());
+        return;
+      }
+      Supplier<Future<PortProbe.Result>> probe = probe(port.result());
       watch[0] = watch(() -> probe.get().andThen(ar -> {
         if (requests == 3) {
           // Runs after the watch has handled this answer: it is on this context's queue behind it.
-          context.runOnContext(x -> test.verify(() -> {
-            assertFalse(gone.future().isComplete(), "a stopped watch reported the server gone");
-            assertEquals(PortProbe.Result.OTHER, ar.result());
-            test.completeNow();
-          }));
+          context.runOnContext(x -> thirdHandled.complete(ar.result()));
         }
       }), gone::complete).start();
-    })));
+    }));
+    assertEquals(PortProbe.Result.OTHER, Async.await("the third probe", thirdHandled.future()));
+    assertFalse(gone.future().isComplete(), "a stopped watch reported the server gone");
   }
 }
