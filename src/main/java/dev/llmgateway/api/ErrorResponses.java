@@ -1,6 +1,5 @@
 package dev.llmgateway.api;
 
-import dev.llmgateway.api.ApiError;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;

@@ -1,6 +1,5 @@
 package dev.llmgateway.bus;
 
-import dev.llmgateway.ollama.OllamaException;
 import dev.llmgateway.api.ApiError;
 import dev.llmgateway.api.ApiFailure;
 import io.vertx.core.eventbus.Message;

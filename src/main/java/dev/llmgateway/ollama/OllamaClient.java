@@ -80,21 +80,6 @@ public final class OllamaClient {
         .mapEmpty();
   }
 
-  /** {@code POST /api/embed} with the given body; the answer as Ollama sent it. */
-  public OllamaCall<JsonObject> embed(JsonObject body) {
-    OllamaCall<JsonObject> call = new OllamaCall<>(url);
-    exchange(HttpMethod.POST, "/api/embed", body, call, body.getString("model"))
-        .map(Buffer::toJsonObject)
-        .onComplete(ar -> {
-          if (ar.succeeded()) {
-            call.complete(ar.result());
-          } else {
-            call.fail(classify(ar.cause()));
-          }
-        });
-    return call;
-  }
-
   /**
    * {@code POST /api/pull}: each NDJSON progress line goes to {@code onLine} as it arrives (lines are
    * split on newlines, never on network chunks). The call succeeds once Ollama says {@code success};

@@ -4,7 +4,6 @@ import dev.llmgateway.config.CloudModel;
 import dev.llmgateway.config.GatewayConfig;
 import dev.llmgateway.config.LocalModel;
 import dev.llmgateway.config.Roles;
-import dev.llmgateway.config.MainMode;
 import dev.llmgateway.config.SupervisionSettings;
 import java.net.InetAddress;
 import java.net.NetworkInterface;

@@ -3,7 +3,6 @@ package dev.llmgateway.process;
 import dev.llmgateway.bus.ProcessBus;
 import dev.llmgateway.bus.ConfigBus;
 import dev.llmgateway.bus.ConfigSnapshot;
-import dev.llmgateway.configfile.ConfigVerticle;
 import dev.llmgateway.config.GatewayConfig;
 import dev.llmgateway.config.SupervisionSettings;
 import dev.llmgateway.metrics.GatewayMetrics;

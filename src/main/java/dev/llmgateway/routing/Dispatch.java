@@ -2,14 +2,12 @@ package dev.llmgateway.routing;
 
 import dev.llmgateway.model.Backend;
 import dev.llmgateway.api.Endpoint;
-import dev.llmgateway.api.ErrorResponses;
 import dev.llmgateway.api.ApiError;
 import dev.llmgateway.config.GatewayConfig;
 import dev.llmgateway.config.GatewaySettings;
 import dev.llmgateway.metrics.GatewayMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
-import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

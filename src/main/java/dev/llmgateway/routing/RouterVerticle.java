@@ -1,6 +1,5 @@
 package dev.llmgateway.routing;
 
-import dev.llmgateway.bus.ConfigBus;
 import dev.llmgateway.model.ModelCatalog;
 import dev.llmgateway.api.Connections;
 import dev.llmgateway.api.Endpoint;

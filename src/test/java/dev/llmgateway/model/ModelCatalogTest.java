@@ -1,7 +1,5 @@
 package dev.llmgateway.model;
 
-import dev.llmgateway.model.Backend;
-import dev.llmgateway.model.ModelCatalog;
 import dev.llmgateway.api.Endpoint;
 import dev.llmgateway.api.ApiError;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -12,7 +12,6 @@ import dev.llmgateway.testing.GatewayHarness;
 import dev.llmgateway.testing.TestHttp;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.net.ServerSocket;
 import java.nio.file.Files;
