@@ -1,18 +1,30 @@
 package dev.llmgateway.api;
 
-/** The OpenAI endpoints the gateway forwards, with the path used on every backend. */
+/**
+ * The model endpoints the gateway serves ({@code POST}, a JSON body naming a model): the path a
+ * client calls, which is also the path asked of a backend that serves it natively, and the error
+ * envelope of its API. A new API in front adds its endpoints here, and adapters for the backends that
+ * do not serve them.
+ */
 public enum Endpoint {
-  CHAT("/v1/chat/completions"),
-  COMPLETIONS("/v1/completions"),
-  EMBEDDINGS("/v1/embeddings");
+  CHAT("/v1/chat/completions", ErrorEnvelope.OPENAI),
+  COMPLETIONS("/v1/completions", ErrorEnvelope.OPENAI),
+  EMBEDDINGS("/v1/embeddings", ErrorEnvelope.OPENAI);
 
   private final String path;
+  private final ErrorEnvelope envelope;
 
-  Endpoint(String path) {
+  Endpoint(String path, ErrorEnvelope envelope) {
     this.path = path;
+    this.envelope = envelope;
   }
 
   public String path() {
     return path;
+  }
+
+  /** How errors are wrapped for clients of this endpoint's API. */
+  public ErrorEnvelope envelope() {
+    return envelope;
   }
 }

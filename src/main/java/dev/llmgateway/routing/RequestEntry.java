@@ -2,13 +2,14 @@ package dev.llmgateway.routing;
 
 import dev.llmgateway.api.ApiError;
 import dev.llmgateway.api.Endpoint;
-import dev.llmgateway.api.ErrorEnvelope;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
+import java.util.Arrays;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The server's request handler and the one way into the model endpoints: a {@code POST} to one of
@@ -18,10 +19,8 @@ import java.util.Map;
  */
 final class RequestEntry implements Handler<HttpServerRequest> {
 
-  private static final Map<String, Endpoint> ENDPOINTS = Map.of(
-      Endpoint.CHAT.path(), Endpoint.CHAT,
-      Endpoint.COMPLETIONS.path(), Endpoint.COMPLETIONS,
-      Endpoint.EMBEDDINGS.path(), Endpoint.EMBEDDINGS);
+  private static final Map<String, Endpoint> ENDPOINTS = Arrays.stream(Endpoint.values())
+      .collect(Collectors.toUnmodifiableMap(Endpoint::path, e -> e));
 
   private final Vertx vertx;
   private final Router router;
@@ -48,7 +47,7 @@ final class RequestEntry implements Handler<HttpServerRequest> {
       return;
     }
     RequestRecord record = requestLog.begin(request);
-    ApiCall call = new ApiCall(request, vertx, record, ErrorEnvelope.OPENAI);
+    ApiCall call = new ApiCall(request, vertx, record, endpoint.envelope());
     call.onEnd(clientLeft -> requestLog.finish(request.response(), record, clientLeft));
     if (!cors.admits(request) || !clientKeys.admits(request)) {
       return;
