@@ -9,7 +9,12 @@ package dev.llmgateway.api;
 public enum Endpoint {
   CHAT("/v1/chat/completions", ErrorEnvelope.OPENAI),
   COMPLETIONS("/v1/completions", ErrorEnvelope.OPENAI),
-  EMBEDDINGS("/v1/embeddings", ErrorEnvelope.OPENAI);
+  EMBEDDINGS("/v1/embeddings", ErrorEnvelope.OPENAI),
+  // Ollama's own API (ollama-js, ollama-python, Open WebUI's Ollama connection).
+  OLLAMA_CHAT("/api/chat", ErrorEnvelope.OLLAMA),
+  OLLAMA_GENERATE("/api/generate", ErrorEnvelope.OLLAMA),
+  OLLAMA_EMBED("/api/embed", ErrorEnvelope.OLLAMA),
+  OLLAMA_EMBEDDINGS("/api/embeddings", ErrorEnvelope.OLLAMA);
 
   private final String path;
   private final ErrorEnvelope envelope;
@@ -21,6 +26,11 @@ public enum Endpoint {
 
   public String path() {
     return path;
+  }
+
+  /** Whether it asks for embeddings (and so needs a model that makes them). */
+  public boolean embeds() {
+    return this == EMBEDDINGS || this == OLLAMA_EMBED || this == OLLAMA_EMBEDDINGS;
   }
 
   /** How errors are wrapped for clients of this endpoint's API. */

@@ -153,6 +153,7 @@ public final class RouterVerticle extends VerticleBase {
     router.route().handler(requestLog);
     router.route().handler(cors);
     router.route("/v1/*").handler(clientKeys);
+    router.route("/api/*").handler(clientKeys); // Ollama's API (OllamaApiRoutes mounts the rest of it)
     for (Endpoint endpoint : Endpoint.values()) {
       // POSTs to the model endpoints never get here (RequestEntry takes them): any other method is wrong.
       router.route(endpoint.path()).handler(ctx -> ctx.fail(405));

@@ -38,10 +38,24 @@ final class UpstreamAnswer {
         response, null);
   }
 
+  /**
+   * An answer the gateway translates as it streams: {@code stream} reads the backend's body (which
+   * {@code request} carries) and gives the client's events.
+   */
+  static UpstreamAnswer translated(HttpClientRequest request, int status, MultiMap headers,
+      ReadStream<Buffer> stream) {
+    return new UpstreamAnswer(status, null, headers, request, stream, null);
+  }
+
   /** A complete JSON answer made by the gateway from what the backend said. */
   static UpstreamAnswer json(int status, Buffer body) {
+    return whole(status, "application/json", body);
+  }
+
+  /** A complete answer of another type made by the gateway (Ollama's one-line NDJSON, say). */
+  static UpstreamAnswer whole(int status, String contentType, Buffer body) {
     return new UpstreamAnswer(status, null,
-        HttpHeaders.headers().set(HttpHeaders.CONTENT_TYPE, "application/json"), null, null, body);
+        HttpHeaders.headers().set(HttpHeaders.CONTENT_TYPE, contentType), null, null, body);
   }
 
   int status() {
