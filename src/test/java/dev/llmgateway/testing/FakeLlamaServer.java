@@ -75,6 +75,11 @@ public final class FakeLlamaServer extends FakeBackend {
     String model = req.getString("model", "gpt-3.5-turbo");
     String id = "chatcmpl-" + System.nanoTime();
     long created = System.currentTimeMillis() / 1000;
+    JsonArray tools = req.getJsonArray("tools");
+    if (tools != null && !tools.isEmpty()) {
+      toolCall(ctx, req, id, created, tools.getJsonObject(0).getJsonObject("function").getString("name"));
+      return;
+    }
     if (!req.getBoolean("stream", false)) {
       vertx.setTimer(5, t -> json(ctx, 200, new JsonObject()
           .put("id", id).put("object", "chat.completion").put("created", created).put("model", model)
@@ -91,7 +96,9 @@ public final class FakeLlamaServer extends FakeBackend {
     for (String w : words) {
       events.add(chunk(id, created, model, FINGERPRINT, new JsonObject().put("content", w), null));
     }
-    events.add(chunk(id, created, model, FINGERPRINT, new JsonObject(), "stop"));
+    // The last chunk carries llama-server's timings.
+    events.add(new JsonObject(chunk(id, created, model, FINGERPRINT, new JsonObject(), "stop"))
+        .put("timings", timings(words.size())).encode());
     JsonObject options = req.getJsonObject("stream_options");
     if (options != null && options.getBoolean("include_usage", false)) {
       events.add(new JsonObject().put("id", id).put("object", "chat.completion.chunk")
@@ -99,6 +106,44 @@ public final class FakeLlamaServer extends FakeBackend {
           .put("usage", new JsonObject().put("prompt_tokens", 5).put("completion_tokens", words.size())
               .put("total_tokens", 5 + words.size())).encode());
     }
+    streamEvents(ctx, events);
+  }
+
+  private static JsonObject timings(int predicted) {
+    return new JsonObject().put("prompt_n", 5).put("prompt_ms", 12.5).put("predicted_n", predicted)
+        .put("predicted_ms", 40.25);
+  }
+
+  /**
+   * A call of the first tool, as llama-server streams one: the id and name first, the arguments in
+   * fragments, then {@code finish_reason: tool_calls}.
+   */
+  private void toolCall(RoutingContext ctx, JsonObject req, String id, long created, String tool) {
+    String model = req.getString("model", "gpt-3.5-turbo");
+    String arguments = "{\"city\":\"Paris\"}";
+    if (!req.getBoolean("stream", false)) {
+      json(ctx, 200, new JsonObject().put("id", id).put("object", "chat.completion").put("created", created)
+          .put("model", model).put("choices", new JsonArray().add(new JsonObject().put("index", 0)
+              .put("message", new JsonObject().put("role", "assistant").putNull("content")
+                  .put("tool_calls", new JsonArray().add(new JsonObject().put("id", "call_llama1")
+                      .put("type", "function").put("function", new JsonObject().put("name", tool)
+                          .put("arguments", arguments)))))
+              .put("finish_reason", "tool_calls")))
+          .put("usage", new JsonObject().put("prompt_tokens", 20).put("completion_tokens", 9)
+              .put("total_tokens", 29)));
+      return;
+    }
+    List<String> events = new ArrayList<>();
+    events.add(chunk(id, created, model, FINGERPRINT, new JsonObject().put("role", "assistant").putNull("content"), null));
+    events.add(chunk(id, created, model, FINGERPRINT, new JsonObject().put("tool_calls", new JsonArray()
+        .add(new JsonObject().put("index", 0).put("id", "call_llama1").put("type", "function")
+            .put("function", new JsonObject().put("name", tool).put("arguments", "")))), null));
+    for (String part : List.of("{\"city\":", "\"Par", "is\"}")) {
+      events.add(chunk(id, created, model, FINGERPRINT, new JsonObject().put("tool_calls", new JsonArray()
+          .add(new JsonObject().put("index", 0).put("function", new JsonObject().put("arguments", part)))), null));
+    }
+    events.add(new JsonObject(chunk(id, created, model, FINGERPRINT, new JsonObject(), "tool_calls"))
+        .put("timings", timings(9)).encode());
     streamEvents(ctx, events);
   }
 
