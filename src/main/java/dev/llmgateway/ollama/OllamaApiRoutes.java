@@ -144,11 +144,12 @@ public final class OllamaApiRoutes implements RouteMount {
     return out;
   }
 
-  /** The llama.cpp servers the gateway runs now, in Ollama's {@code /api/ps} shape. */
+  /** The llama.cpp servers that serve now (run by the gateway or found on their port), Ollama's way. */
   private JsonArray llamaCppRunning(ModelCatalog catalog, JsonObject list) {
     JsonArray out = new JsonArray();
     for (Object o : list.getJsonArray("processes", new JsonArray())) {
-      if (!(o instanceof JsonObject p) || !"running".equals(p.getString("state"))) {
+      if (!(o instanceof JsonObject p) || !"running".equals(p.getString("state"))
+          && !"external".equals(p.getString("state"))) {
         continue;
       }
       Backend b = catalog.backend(p.getString("ref"));

@@ -62,11 +62,15 @@ final class OllamaPullStream {
             ErrorResponses.send(response, BusErrors.toApiError(ar.cause()), ErrorEnvelope.OLLAMA);
             return;
           }
+          JsonObject first = newer(ar.result().body(), pending);
           if (stream) {
             response.setChunked(true).putHeader(HttpHeaders.CONTENT_TYPE, "application/x-ndjson");
+            if ("running".equals(first.getString("state"))) {
+              // Ollama always begins so; the job may be past it by now (its manifest is in).
+              response.write(new JsonObject().put("status", "pulling manifest").encode() + "\n");
+            }
           }
           open = true;
-          JsonObject first = newer(ar.result().body(), pending);
           pending = null;
           offer(first);
         });

@@ -164,10 +164,15 @@ public final class FakeLlamaServer extends FakeBackend {
       return;
     }
     JsonObject req = ctx.body().asJsonObject();
+    int count = req.getValue("input") instanceof JsonArray inputs ? inputs.size() : 1;
+    JsonArray data = new JsonArray();
+    for (int i = 0; i < count; i++) {
+      data.add(new JsonObject().put("object", "embedding").put("index", i)
+          .put("embedding", new JsonArray().add(0.1).add(0.2).add(0.3)));
+    }
     json(ctx, 200, new JsonObject().put("object", "list").put("model", req.getString("model"))
-        .put("data", new JsonArray().add(new JsonObject().put("object", "embedding").put("index", 0)
-            .put("embedding", new JsonArray().add(0.1).add(0.2).add(0.3))))
-        .put("usage", new JsonObject().put("prompt_tokens", 3).put("total_tokens", 3)));
+        .put("data", data).put("usage", new JsonObject().put("prompt_tokens", 3 * count)
+            .put("total_tokens", 3 * count)));
   }
 
   private static JsonObject llamaError(int code, String message, String type) {

@@ -102,6 +102,15 @@ public final class FakeOllama extends FakeBackend {
     router.post("/v1/chat/completions").handler(this::chat);
   }
 
+  /**
+   * The gateway's Ollama discovery asks {@code GET /api/tags} every few seconds: background polling,
+   * not a request under test, so {@link #requests()} and {@link #lastRequest()} leave it out.
+   */
+  @Override
+  protected boolean records(Recorded request) {
+    return !(request.method().equals("GET") && request.path().equals("/api/tags"));
+  }
+
   private String installed(String name) {
     return models.stream().filter(m -> OllamaNames.same(m, name)).findFirst().orElse(null);
   }
