@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.llmgateway.testing.Async;
+import dev.llmgateway.testing.FakeBackend;
 import dev.llmgateway.testing.FakeLiteLlm;
 import dev.llmgateway.testing.FakeLlamaServer;
 import dev.llmgateway.testing.FakeOllama;
@@ -186,7 +187,7 @@ class OllamaApiTest {
 
   @Test
   void refusesBadInputInOllamasShapeAndNothingReachesABackend() throws Exception {
-    int before = backendRequests();
+    long before = backendRequests();
     TestHttp.Answer noMessages = http.postJson("/api/chat", "{\"model\":\"llama-chat\"}");
     assertEquals(400, noMessages.status());
     assertTrue(noMessages.json().getString("error").startsWith("messages is required"), noMessages.body());
@@ -235,11 +236,11 @@ class OllamaApiTest {
 
   @Test
   void anEmptyChatLoadsTheModelWithoutAskingIt() throws Exception {
-    int before = llama.requests().size();
+    long before = chats(llama);
     TestHttp.Answer answer = http.postJson("/api/chat", "{\"model\":\"llama-chat\",\"messages\":[]}");
     assertEquals(200, answer.status(), answer.body());
     assertEquals("load", answer.json().getString("done_reason"));
-    assertEquals(before, llama.requests().size());
+    assertEquals(before, chats(llama));
   }
 
   @Test
@@ -308,9 +309,47 @@ class OllamaApiTest {
     assertNull(http.get("/api/version").json().getString("error"));
   }
 
-  private int backendRequests() {
-    return llama.requests().size() + embedder.requests().size() + liteLlm.requests().size()
-        + ollama.requests().size();
+  @Test
+  void aStreamThatBreaksOffEndsWithOllamasErrorLine() throws Exception {
+    llama.mode(FakeBackend.Mode.DIE_MID_STREAM);
+    TestHttp.Answer answer = http.postJson("/api/chat", chat("llama-chat", null).encode());
+    assertEquals(200, answer.status(), "the answer had begun");
+    List<JsonObject> lines = lines(answer.body());
+    assertEquals("Hello", lines.get(0).getJsonObject("message").getString("content"));
+    JsonObject last = lines.get(lines.size() - 1);
+    assertEquals(1, last.size(), last.encode());
+    assertTrue(last.getString("error").contains("llama-chat"), last.encode());
+    llama.mode(FakeBackend.Mode.NORMAL);
+    assertEquals(200, http.postJson("/api/chat", chat("llama-chat", false).encode()).status(), "the next one works");
+  }
+
+  @Test
+  void aClientThatLeavesClosesTheTranslatedRequestAtOnce() throws Exception {
+    liteLlm.holdAfterFirstChunk(io.vertx.core.Promise.<Void>promise().future()); // never released
+    TestHttp.Stream stream = http.openStream("/api/chat", chat("gpt4o", true).encode());
+    assertEquals("application/x-ndjson", stream.response().getHeader("Content-Type"));
+    stream.abort();
+    Async.await("the gateway closing its request to LiteLLM", liteLlm.upstreamClosed());
+  }
+
+  @Test
+  void answersOtherPathsAndMethodsUnderApiInOllamasShape() throws Exception {
+    TestHttp.Answer unknown = http.get("/api/nothing-here");
+    assertEquals(404, unknown.status());
+    assertTrue(unknown.json().getValue("error") instanceof String, unknown.body());
+    TestHttp.Answer wrongMethod = http.get("/api/chat");
+    assertEquals(405, wrongMethod.status());
+    assertTrue(wrongMethod.json().getValue("error") instanceof String, wrongMethod.body());
+  }
+
+  private static long chats(FakeBackend backend) {
+    return backend.requests().stream().filter(r -> r.path().equals("/v1/chat/completions")).count();
+  }
+
+  /** Model requests that reached any backend (health probes of the servers are not). */
+  private long backendRequests() {
+    return java.util.stream.Stream.of(llama, embedder, liteLlm, ollama)
+        .flatMap(b -> b.requests().stream()).filter(r -> r.method().equals("POST")).count();
   }
 
   private boolean lists(String id) {
