@@ -64,38 +64,30 @@ public final class ModelCatalog {
     }
   }
 
-  /** A model of the Ollama server, usable by its name unless an entry already is that model or name. */
+  /**
+   * A model of the Ollama server, usable by its name (and {@code x} for {@code x:latest}, as Ollama
+   * reads it) unless an entry already has that name or serves that Ollama model: entries win.
+   */
   private void discovered(String name) {
     boolean configured = config.localModels().stream()
-        .anyMatch(m -> m.ollama() && OllamaNames.same(m.path(), name) && sameServer(m));
-    String canonical = OllamaNames.canonical(name);
-    if (configured || byName.containsKey(name) || byRef.containsKey(DISCOVERED_PREFIX + canonical)) {
+        .anyMatch(m -> m.ollama() && OllamaNames.same(m.path(), name));
+    String ref = DISCOVERED_PREFIX + OllamaNames.canonical(name);
+    if (configured || byName.containsKey(name) || byRef.containsKey(ref)) {
       return;
     }
     String url = config.gateway().ollamaUrl();
+    String host = OllamaUrl.host(url).replaceAll("^\\[|]$", ""); // an IPv6 address without brackets
     ConcurrencySettings c = config.gateway().concurrency();
-    Backend b = new Backend(DISCOVERED_PREFIX + canonical, name, Backend.Kind.OLLAMA, OllamaUrl.host(url).replaceAll("^\\[|]$", ""),
-        OllamaUrl.port(url), name, null, null,
+    Backend b = new Backend(ref, name, Backend.Kind.OLLAMA, host, OllamaUrl.port(url), name, null, null,
         c.maxConcurrentLocal() != null ? c.maxConcurrentLocal() : ConcurrencySettings.DEFAULT_OLLAMA,
         config.gateway().requestTimeoutMs(), Backend.Serves.ANYTHING, 0,
         config.gateway().supervision().startupTimeoutMs());
-    byRef.put(b.ref(), b);
+    byRef.put(ref, b);
     byName.putIfAbsent(name, b);
-    // Ollama reads qwen2.5 as qwen2.5:latest
-    if (canonical.endsWith(":latest")) {
-      byName.putIfAbsent(name.substring(0, name.length() - ":latest".length()), b);
-    }
-  }
-
-  private boolean sameServer(LocalModel m) {
-    String url = config.gateway().ollamaUrl();
-    return m.port() == OllamaUrl.port(url)
-        && m.host().equalsIgnoreCase(OllamaUrl.host(url).replaceAll("^\\[|]$", ""));
-  }
-
-  /** Whether a backend was found on the Ollama server rather than configured. */
-  public static boolean isDiscovered(Backend b) {
-    return b.ref().startsWith(DISCOVERED_PREFIX);
+    String latest = ":latest";
+    int colon = name.indexOf(':', name.lastIndexOf('/') + 1);
+    byName.putIfAbsent(colon < 0 ? name + latest
+        : name.endsWith(latest) ? name.substring(0, name.length() - latest.length()) : name, b);
   }
 
   public GatewayConfig config() {
