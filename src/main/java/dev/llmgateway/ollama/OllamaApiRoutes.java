@@ -251,7 +251,7 @@ public final class OllamaApiRoutes implements RouteMount {
       fail(ctx, ApiError.badRequest("model is required", "model"));
       return null;
     }
-    if (name.chars().anyMatch(c -> c < 0x20 || c == 0x7f || Character.isWhitespace(c)) || name.length() > 350) {
+    if (name.chars().anyMatch(Character::isISOControl) || name.length() > 350) {
       fail(ctx, ApiError.badRequest("invalid model name", "model"));
       return null;
     }

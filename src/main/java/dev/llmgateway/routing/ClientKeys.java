@@ -13,9 +13,10 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * Optional client keys for {@code /v1/*} and Ollama's {@code /api/*} ({@code gateway.api_keys}, {@code LLM_GATEWAY_API_KEYS}):
- * when any is configured, a request must bring one as {@code Authorization: Bearer <key>} (or
- * {@code x-api-key}), as OpenAI clients send their API key; otherwise 401 in OpenAI's shape.
+ * Optional client keys for {@code /v1/*} and Ollama's {@code /api/*} ({@code gateway.api_keys},
+ * {@code LLM_GATEWAY_API_KEYS}): when any is configured, a request must bring one as
+ * {@code Authorization: Bearer <key>} (or {@code x-api-key}), as OpenAI clients send their API key;
+ * otherwise 401 in the shape of the client's API.
  */
 final class ClientKeys implements Handler<RoutingContext> {
 

@@ -63,14 +63,19 @@ final class OllamaApiRequests {
         && !Boolean.FALSE.equals(json.getValue("stream"));
   }
 
-  /** Ollama's names: printable, no spaces, not absurdly long ({@code invalid model name} otherwise). */
+  /**
+   * A name that can be a model's: printable and not absurdly long ({@code invalid model name}
+   * otherwise, as Ollama says). Spaces are allowed here, unlike in Ollama: an entry's alias may have one.
+   */
   static boolean validName(String name) {
     if (name.length() > 350) {
       return false;
     }
     for (int i = 0; i < name.length(); i++) {
       char c = name.charAt(i);
-      if (c < 0x20 || c == 0x7f || Character.isWhitespace(c) || Character.getType(c) == Character.FORMAT) {
+      int type = Character.getType(c);
+      if (Character.isISOControl(c) || type == Character.FORMAT || type == Character.LINE_SEPARATOR
+          || type == Character.PARAGRAPH_SEPARATOR) {
         return false;
       }
     }

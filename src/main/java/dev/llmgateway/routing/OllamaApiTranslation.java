@@ -141,11 +141,8 @@ final class OllamaApiTranslation {
           calls++;
           String name = function.getString("name", "");
           callIdByTool.put(name, id);
-          Object arguments = function.getValue("arguments");
           openAi.add(new JsonObject().put("id", id).put("type", "function").put("function", new JsonObject()
-              .put("name", name)
-              .put("arguments", arguments instanceof String s ? s
-                  : arguments == null ? "{}" : arguments instanceof JsonObject o ? o.encode() : String.valueOf(arguments))));
+              .put("name", name).put("arguments", argumentsText(function.getValue("arguments")))));
         }
         message.put("tool_calls", openAi);
       }
@@ -160,6 +157,14 @@ final class OllamaApiTranslation {
       out.add(message);
     }
     return out;
+  }
+
+  /** Ollama's arguments (an object) as OpenAI's (JSON text). */
+  private static String argumentsText(Object arguments) {
+    if (arguments instanceof String s) {
+      return s;
+    }
+    return arguments instanceof JsonObject o ? o.encode() : arguments == null ? "{}" : String.valueOf(arguments);
   }
 
   /** A user message; with images, OpenAI's content parts with data URLs. */

@@ -69,6 +69,7 @@ final class Relay {
     if (eventStream && !response.ended()) {
       // Closing instead would hand clients that pool connections a dead one for their next request.
       response.end(call.envelope().streamEnd(error));
+      answer.discard(); // a translated stream may fail while the backend still sends: close it
     } else {
       response.reset();
     }

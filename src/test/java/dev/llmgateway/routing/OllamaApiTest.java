@@ -293,6 +293,18 @@ class OllamaApiTest {
   }
 
   @Test
+  void aPullGoesOnWhenItsClientLeaves() throws Exception {
+    io.vertx.core.Promise<Void> release = io.vertx.core.Promise.promise();
+    ollama.library("qwen2.5:0.5b-instruct", 397_807_936L, 68L).holdPulls(release.future());
+    TestHttp.Stream stream = http.openStream("/api/pull", "{\"model\":\"qwen2.5:0.5b-instruct\"}");
+    assertEquals("application/x-ndjson", stream.response().getHeader("Content-Type"));
+    stream.abort();
+    release.complete();
+    Async.until("the pulled model in /v1/models", () -> lists("qwen2.5:0.5b-instruct"));
+    assertEquals(1, ollama.pullRequests());
+  }
+
+  @Test
   void showsAndListsWhatIsLoaded() throws Exception {
     TestHttp.Answer show = http.postJson("/api/show", "{\"model\":\"qwen\"}");
     assertEquals(200, show.status(), show.body());
