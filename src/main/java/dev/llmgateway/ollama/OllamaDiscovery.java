@@ -20,6 +20,7 @@ final class OllamaDiscovery {
 
   private static final Logger LOG = LoggerFactory.getLogger(OllamaDiscovery.class);
   static final long POLL_MS = 2_000;
+  static final long ANSWER_TIMEOUT_MS = 10_000;
 
   private final Vertx vertx;
   private final Supplier<OllamaClient> client;

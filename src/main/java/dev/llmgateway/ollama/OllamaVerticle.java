@@ -59,7 +59,10 @@ public final class OllamaVerticle extends VerticleBase {
     http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setKeepAliveTimeout(3)
         .setTcpNoDelay(true), new PoolOptions().setHttp1MaxSize(32));
     jobs = new PullJobs(vertx, RETENTION_MS, metrics);
-    discovery = new OllamaDiscovery(vertx, this::client, () -> config.gateway().ollamaDiscovery());
+    // Polls wait for a short answer: a hung Ollama must not hold discovery for the request timeout.
+    discovery = new OllamaDiscovery(vertx, () -> new OllamaClient(http, config.gateway().ollamaUrl(),
+        config.gateway().connectTimeoutMs(), OllamaDiscovery.ANSWER_TIMEOUT_MS),
+        () -> config.gateway().ollamaDiscovery());
     EventBus bus = vertx.eventBus();
     return bus.<JsonObject>request(ConfigBus.CURRENT, null).map(reply -> {
       config = ConfigSnapshot.fromJson(reply.body()).config();
