@@ -10,7 +10,7 @@ import java.util.SplittableRandom;
 /**
  * A tiny llama-architecture model that a real {@code llama-server} loads in a fraction of a second
  * (see BACKENDS.md): 2 layers, n_embd 64, 4 heads, n_ff 128, context 256, the SPM vocabulary of
- * llama.cpp's {@code ggml-vocab-llama-spm.gguf} and a ChatML template; ~5 MB. Weights are seeded
+ * llama.cpp's {@code ggml-vocab-llama-spm.gguf} and a ChatML template; 7 MB (the embedding variant 5). Weights are seeded
  * random, so a file is the same at every run.
  *
  * <p>Random weights alone let the model sample byte tokens ({@code <0x80>} ...), and a reply that is
@@ -19,6 +19,12 @@ import java.util.SplittableRandom;
  * a positive number of a few units; the output matrix has -10 in that dimension for the 259
  * byte and control tokens (EOS included) and 0 for the others, which puts their logits some 20-80
  * below every ordinary token's. Replies are therefore valid UTF-8 and always end on {@code length}.
+ *
+ * <p>Matrices that llama-server multiplies are F16 or F32, never Q8_0: on a CPU that reports AMX
+ * but runs in a VM that does not enable it (our Firecracker CI machines), a {@code -march=native}
+ * build takes its AMX kernel for Q8_0 products of more than one row (embeddings, several slots
+ * decoding at once) and dies of SIGILL. The token matrix of the chat model is only looked up
+ * ({@code get_rows}), so it stays Q8_0; the embedding model's doubles as its output, so it is F16.
  */
 public final class TinyModel {
 
@@ -62,7 +68,7 @@ public final class TinyModel {
         .put("general.architecture", Value.string("llama"))
         .put("general.name", Value.string(name))
         .put("general.alignment", Value.u32(Gguf.DEFAULT_ALIGNMENT))
-        .put("general.file_type", Value.u32(7)) // mostly Q8_0
+        .put("general.file_type", Value.u32(output ? 7 : 1)) // mostly Q8_0, mostly F16
         .put("llama.vocab_size", Value.u32(nVocab))
         .put("llama.context_length", Value.u32(N_CTX))
         .put("llama.embedding_length", Value.u32(N_EMBD))
@@ -84,14 +90,14 @@ public final class TinyModel {
     for (int t = 0; t < nVocab; t++) {
       embd[t * N_EMBD] = 1f; // the constant dimension
     }
-    w.tensor("token_embd.weight", TensorType.Q8_0, embd, N_EMBD, nVocab);
+    w.tensor("token_embd.weight", output ? TensorType.Q8_0 : TensorType.F16, embd, N_EMBD, nVocab);
     w.tensor("output_norm.weight", TensorType.F32, ones(N_EMBD), N_EMBD);
     if (output) {
       float[] out = uniform(random, N_EMBD * nVocab, 0.5f);
       for (int t = 0; t < nVocab; t++) {
         out[t * N_EMBD] = t < BLOCKED_TOKENS ? -10f : 0f;
       }
-      w.tensor("output.weight", TensorType.Q8_0, out, N_EMBD, nVocab);
+      w.tensor("output.weight", TensorType.F16, out, N_EMBD, nVocab);
     }
     for (int i = 0; i < N_LAYER; i++) {
       String blk = "blk." + i + ".";
