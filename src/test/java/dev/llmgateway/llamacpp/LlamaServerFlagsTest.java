@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -76,7 +77,10 @@ class LlamaServerFlagsTest {
 
   @BeforeAll
   static void readHelp() throws Exception {
-    RealLlamaServer real = RealLlamaServer.require();
+    RealLlamaServer real = RealLlamaServer.find();
+    if (real == null) {
+      return; // each test says why it is skipped
+    }
     Process p = new ProcessBuilder(real.binary().toString(), "--help").redirectErrorStream(true).start();
     p.getOutputStream().close();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -85,6 +89,11 @@ class LlamaServerFlagsTest {
     help = parse(out);
     assertTrue(help.size() > 100 && help.containsKey("--port") && help.containsKey("-m"),
         "--help did not look as expected:\n" + out);
+  }
+
+  @BeforeEach
+  void needsARealServer() {
+    RealLlamaServer.require();
   }
 
   /**
@@ -167,22 +176,5 @@ class LlamaServerFlagsTest {
       }
     }
     assertTrue(checked >= 3, "--flash-attn, --pooling and the like were checked: " + checked);
-  }
-
-  @Test
-  void readsTheHelpLayout() {
-    Map<String, Option> parsed = parse("""
-        -c,    --ctx-size N                     size of the prompt context (default: 4096, 0 = loaded
-                                                from model)
-        -fa,   --flash-attn [on|off|auto]       set Flash Attention use ('on', 'off', or 'auto', default:
-        --pooling {none,mean,cls,last,rank}     pooling type for embeddings, use model default if
-        -cb,   --cont-batching, -nocb, --no-cont-batching
-                                                whether to enable continuous batching (default: enabled)
-        """);
-    assertEquals(List.of("-c", "--ctx-size"), parsed.get("--ctx-size").names());
-    assertEquals(List.of("on", "off", "auto"), parsed.get("-fa").choices());
-    assertEquals(List.of("none", "mean", "cls", "last", "rank"), parsed.get("--pooling").choices());
-    assertTrue(parsed.containsKey("--no-cont-batching") && parsed.containsKey("-nocb"));
-    assertTrue(!parsed.containsKey("-from") && !parsed.containsKey("--default"), parsed.keySet().toString());
   }
 }

@@ -21,8 +21,17 @@ public record RealLlamaServer(Path binary, Path vocab) {
       + "LLAMA_SERVER=$(scripts/llama-server) LLAMA_VOCAB=$(scripts/llama-server --print-vocab) mvn test "
       + "-Dgroups=llama-server; scripts/test does that by itself once a server is cached";
 
-  /** The server and vocabulary, or the calling tests skipped (failed in CI) with a note saying why. */
+  /** The server and vocabulary, or null (for a {@code @BeforeAll}; each test then calls {@link #require()}). */
+  public static RealLlamaServer find() {
+    return locate(false);
+  }
+
+  /** The server and vocabulary, or the calling test skipped (failed in CI) with a note saying why. */
   public static RealLlamaServer require() {
+    return locate(true);
+  }
+
+  private static RealLlamaServer locate(boolean required) {
     String server = setting("LLAMA_SERVER");
     String vocab = setting("LLAMA_VOCAB");
     String problem = null;
@@ -38,6 +47,9 @@ public record RealLlamaServer(Path binary, Path vocab) {
     }
     if (problem == null) {
       return new RealLlamaServer(binary, Path.of(vocab));
+    }
+    if (!required) {
+      return null;
     }
     String reason = "the llama-server tests need a real llama-server, and " + problem + ": " + HOW;
     String ci = System.getenv("CI");
