@@ -1,9 +1,11 @@
 // Talks to the gateway exactly as an Ollama application would, with the official ollama-js client.
 // Usage: node ollama-js.mjs <host> <apiKey> <model> <embedModel> <pullModel|-> . Prints one JSON line
-// with what it saw; exits 1 on failure.
+// with what it saw; exits 1 on failure. OLLAMA_OPTIONS (JSON) is sent as every chat's and generate's
+// "options"; SKIP_TOOLS=1 leaves the tool calls out (a model with random weights calls no tool).
 import { Ollama } from "ollama";
 
 const [host, apiKey, model, embedModel, pullModel] = process.argv.slice(2);
+const options = process.env.OLLAMA_OPTIONS ? JSON.parse(process.env.OLLAMA_OPTIONS) : undefined;
 const ollama = new Ollama({ host, headers: { Authorization: `Bearer ${apiKey}` } });
 const user = (content) => [{ role: "user", content }];
 const weather = {
@@ -22,11 +24,11 @@ const shown = await ollama.show({ model });
 seen.showFormat = shown.details?.format ?? null;
 seen.showCapabilities = shown.capabilities ?? [];
 
-const chat = await ollama.chat({ model, messages: user("Say hi") });
+const chat = await ollama.chat({ model, messages: user("Say hi"), options });
 seen.chat = chat.message.content;
 seen.chatDone = `${chat.done} ${chat.done_reason}`;
 
-const stream = await ollama.chat({ model, messages: user("Say hi"), stream: true });
+const stream = await ollama.chat({ model, messages: user("Say hi"), stream: true, options });
 seen.streamed = "";
 seen.chunks = 0;
 for await (const part of stream) {
@@ -35,17 +37,19 @@ for await (const part of stream) {
   if (part.done) seen.streamEnd = { reason: part.done_reason, evalCount: part.eval_count ?? null };
 }
 
-const tool = await ollama.chat({ model, messages: user("Weather in Paris?"), tools: [weather] });
-seen.toolCall = tool.message.tool_calls?.[0]?.function ?? null;
-const toolStream = await ollama.chat({ model, messages: user("Weather in Paris?"), tools: [weather], stream: true });
-seen.streamedToolCall = null;
-for await (const part of toolStream) {
-  if (part.message.tool_calls?.length) seen.streamedToolCall = part.message.tool_calls[0].function;
+if (!process.env.SKIP_TOOLS) {
+  const tool = await ollama.chat({ model, messages: user("Weather in Paris?"), tools: [weather] });
+  seen.toolCall = tool.message.tool_calls?.[0]?.function ?? null;
+  const toolStream = await ollama.chat({ model, messages: user("Weather in Paris?"), tools: [weather], stream: true });
+  seen.streamedToolCall = null;
+  for await (const part of toolStream) {
+    if (part.message.tool_calls?.length) seen.streamedToolCall = part.message.tool_calls[0].function;
+  }
 }
 
-seen.generate = (await ollama.generate({ model, prompt: "Say hi" })).response;
+seen.generate = (await ollama.generate({ model, prompt: "Say hi", options })).response;
 seen.generateStreamed = "";
-for await (const part of await ollama.generate({ model, prompt: "Say hi", stream: true })) {
+for await (const part of await ollama.generate({ model, prompt: "Say hi", stream: true, options })) {
   seen.generateStreamed += part.response;
 }
 
