@@ -9,13 +9,19 @@ final class Adapters {
 
   private final BackendAdapter passThrough;
   private final BackendAdapter ollamaEmbed;
+  private final BackendAdapter anthropic;
 
-  Adapters(HttpClient client, BackendKeys keys) {
-    this.passThrough = new PassThrough(client, keys);
+  Adapters(HttpClient client, BackendKeys keys, NativeApis apis) {
+    PassThrough plain = new PassThrough(client, keys);
+    this.passThrough = plain;
     this.ollamaEmbed = new OllamaEmbed(client);
+    this.anthropic = new AnthropicMessages(plain, apis);
   }
 
   BackendAdapter of(Backend backend, Endpoint endpoint) {
+    if (endpoint == Endpoint.MESSAGES || endpoint == Endpoint.COUNT_TOKENS) {
+      return anthropic; // passed through where served, translated where not
+    }
     return endpoint == Endpoint.EMBEDDINGS && backend.kind() == Backend.Kind.OLLAMA ? ollamaEmbed : passThrough;
   }
 }

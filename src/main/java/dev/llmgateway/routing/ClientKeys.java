@@ -2,6 +2,7 @@ package dev.llmgateway.routing;
 
 import dev.llmgateway.api.ErrorResponses;
 import dev.llmgateway.api.ApiError;
+import dev.llmgateway.api.ErrorEnvelope;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
@@ -33,6 +34,11 @@ final class ClientKeys implements Handler<RoutingContext> {
 
   /** True when the request may go on; otherwise it has been answered 401. */
   boolean admits(HttpServerRequest request) {
+    return admits(request, ErrorEnvelope.OPENAI);
+  }
+
+  /** As {@link #admits(HttpServerRequest)}, the 401 in the envelope of the client's API. */
+  boolean admits(HttpServerRequest request, ErrorEnvelope envelope) {
     List<String> allowed = keys.get();
     if (allowed.isEmpty() || allowed(given(request), allowed)) {
       return true;
@@ -40,7 +46,7 @@ final class ClientKeys implements Handler<RoutingContext> {
     request.response().putHeader("WWW-Authenticate", "Bearer");
     ErrorResponses.send(request.response(), new ApiError(401, "invalid_request_error", "invalid_api_key",
         null, "missing or wrong API key: send Authorization: Bearer <key> with one of the gateway's "
-        + "api_keys"));
+        + "api_keys (or x-api-key: <key>)"), envelope);
     return false;
   }
 

@@ -49,7 +49,7 @@ final class RequestEntry implements Handler<HttpServerRequest> {
     RequestRecord record = requestLog.begin(request);
     ApiCall call = new ApiCall(request, vertx, record, endpoint.envelope());
     call.onEnd(clientLeft -> requestLog.finish(request.response(), record, clientLeft));
-    if (!cors.admits(request) || !clientKeys.admits(request)) {
+    if (!cors.admits(request) || !clientKeys.admits(request, endpoint.envelope())) {
       return;
     }
     try {
