@@ -33,6 +33,10 @@ public final class FakeLiteLlm extends FakeBackend {
       }
     });
     router.post("/v1/chat/completions").handler(this::chat);
+    // LiteLLM serves both and translates them for providers that speak neither.
+    router.post("/v1/messages").handler(ctx -> FakeAnthropicApi.messages(this, ctx, java.util.List.of("cloud", " says hi")));
+    router.post("/v1/messages/count_tokens").handler(FakeAnthropicApi::countTokens);
+    router.post("/v1/responses").handler(ctx -> FakeResponsesApi.responses(this, ctx, java.util.List.of("cloud", " says hi")));
   }
 
   private void chat(RoutingContext ctx) {
