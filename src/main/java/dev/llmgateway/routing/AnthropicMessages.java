@@ -73,12 +73,16 @@ final class AnthropicMessages implements BackendAdapter {
   private Future<UpstreamAnswer> translated(UpstreamCall call, Attempt attempt) {
     Backend backend = attempt.backend();
     JsonObject request = attempt.body().json();
+    Buffer chat;
+    try {
+      chat = AnthropicToChat.request(request, backend.upstreamModel()).toBuffer();
+    } catch (ApiError e) { // what Chat Completions cannot say: the client's request, not the backend
+      return Future.failedFuture(AttemptFailure.answer(e));
+    }
     if (attempt.endpoint() == Endpoint.COUNT_TOKENS) {
-      AnthropicToChat.request(request, backend.upstreamModel()); // refuses what could not be sent
       return Future.succeededFuture(UpstreamAnswer.json(200,
           new JsonObject().put("input_tokens", TokenEstimate.of(request)).toBuffer()));
     }
-    Buffer chat = AnthropicToChat.request(request, backend.upstreamModel()).toBuffer();
     boolean stream = attempt.body().stream();
     return passThrough.send(call, attempt, Endpoint.CHAT.path(), chat).compose(head -> {
       if (head.status() >= 400) {

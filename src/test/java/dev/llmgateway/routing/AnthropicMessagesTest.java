@@ -234,6 +234,19 @@ class AnthropicMessagesTest {
   }
 
   @Test
+  void whatCannotBeTranslatedIsA400ForTranslatedBackendsOnly() throws Exception {
+    String document = "{\"model\":\"%s\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":["
+        + "{\"type\":\"document\",\"source\":{\"type\":\"base64\",\"media_type\":\"application/pdf\","
+        + "\"data\":\"JVBERi0=\"}}]}]}";
+    for (int i = 0; i < 2; i++) { // the first time found out, the second time known
+      TestHttp.Answer answer = post("/v1/messages", document.formatted("old"));
+      assertEquals(400, answer.status(), answer.body());
+      assertEquals("invalid_request_error", answer.json().getJsonObject("error").getString("type"));
+    }
+    assertEquals(200, post("/v1/messages", document.formatted("native")).status());
+  }
+
+  @Test
   void unknownModelsAndMissingKeysAreAnthropicErrors() throws Exception {
     TestHttp.Answer unknown = post("/v1/messages", hello("no-such-model", false));
     assertEquals(404, unknown.status());
