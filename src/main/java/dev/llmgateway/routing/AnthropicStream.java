@@ -97,6 +97,24 @@ final class AnthropicStream {
     return out.toString();
   }
 
+  /**
+   * A comment line from the backend: llama-server's keep-alive while it reads a long prompt
+   * ({@code --sse-ping-interval}). Passed on as Anthropic's {@code ping}, after a {@code message_start}
+   * if none went out yet, so the client and proxies on the way see the stream alive.
+   */
+  String onComment() {
+    if (finished) {
+      return "";
+    }
+    StringBuilder out = new StringBuilder();
+    boolean fresh = !started;
+    start(out, null);
+    if (!fresh) {
+      event(out, "ping", new JsonObject().put("type", "ping"));
+    }
+    return out.toString();
+  }
+
   /** The backend's stream ended (cleanly, as far as the connection goes). */
   String onEnd() {
     StringBuilder out = new StringBuilder();

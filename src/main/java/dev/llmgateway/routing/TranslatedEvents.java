@@ -112,6 +112,8 @@ final class TranslatedEvents implements ReadStream<Buffer> {
           hasData = false;
           emit(translator.onData(payload));
         }
+      } else if (text.startsWith(":")) {
+        emit(translator.onComment());
       } else if (text.startsWith("data:")) {
         if (hasData) {
           data.append('\n');
@@ -119,7 +121,7 @@ final class TranslatedEvents implements ReadStream<Buffer> {
         data.append(text.startsWith("data: ") ? text.substring(6) : text.substring(5));
         hasData = true;
       }
-      // comments (": ping") and other fields (event:, id:) carry nothing to translate
+      // other fields (event:, id:) carry nothing to translate
     }
     if (translator.failed() && !ended) {
       end();

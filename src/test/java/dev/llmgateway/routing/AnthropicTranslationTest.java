@@ -251,6 +251,20 @@ class AnthropicTranslationTest {
     assertTrue(cut.onEnd().startsWith("event: error\n"));
   }
 
+  @Test
+  void backendKeepAlivesBecomePings() {
+    AnthropicStream stream = new AnthropicStream("qwen");
+    List<JsonObject> first = parse(stream.onComment());
+    assertEquals(List.of("message_start", "ping"), types(first), "a message starts before its first ping");
+    assertEquals("qwen", first.get(0).getJsonObject("message").getString("model"));
+    assertEquals(List.of("ping"), types(parse(stream.onComment())));
+    StringBuilder rest = new StringBuilder(stream.onData(chunk(new JsonObject().put("content", "Hi"), "stop")));
+    rest.append(stream.onData("[DONE]"));
+    assertEquals(List.of("content_block_start", "content_block_delta", "content_block_stop", "message_delta",
+        "message_stop"), types(parse(rest.toString())), "one message_start only");
+    assertEquals("", stream.onComment(), "nothing after message_stop");
+  }
+
   static String chunk(JsonObject delta, String finish) {
     JsonObject choice = new JsonObject().put("index", 0).put("delta", delta);
     choice.put("finish_reason", finish);
