@@ -68,12 +68,12 @@ public final class ErrorResponses {
     return forStatus(500, "");
   }
 
-  static ApiError forStatus(int status, String what) {
+  public static ApiError forStatus(int status, String what) {
     return switch (status) {
       case 400 -> ApiError.badRequest("bad request", null);
       case 404 -> new ApiError(404, "invalid_request_error", "not_found", null,
           "no such endpoint: " + what + " (the API is under /v1: chat/completions, completions, "
-          + "embeddings, models)");
+          + "embeddings, models, messages, responses, rerank)");
       case 405 -> new ApiError(405, "invalid_request_error", "method_not_allowed", null,
           "method not allowed: " + what);
       case 413 -> new ApiError(413, "invalid_request_error", "request_too_large", null,

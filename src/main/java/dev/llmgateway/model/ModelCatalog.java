@@ -139,6 +139,14 @@ public final class ModelCatalog {
 
   /** A llama-server started for embeddings answers nothing else, and the others no embeddings. */
   static Backend checkServes(Backend b, Endpoint endpoint) {
+    if (endpoint.rerank() != (b.serves() == Backend.Serves.RERANK)) {
+      throw endpoint.rerank()
+          ? new ApiError(400, "invalid_request_error", "model_not_reranker", "model", "model " + b.id()
+              + " cannot rerank: " + endpoint.path() + " goes to llama.cpp entries with capabilities: "
+              + "[rerank] (the gateway starts them with --reranking)")
+          : new ApiError(400, "invalid_request_error", "model_is_reranker", "model", "model " + b.id()
+              + " is a reranker (its llama-server runs with --reranking); it answers /v1/rerank only");
+    }
     if (b.serves() == Backend.Serves.GENERATION && endpoint.embeds()) {
       throw new ApiError(400, "invalid_request_error", "model_not_embedding", "model", "model " + b.id()
           + " is not an embedding model (its llama-server runs without --embedding); use the "
@@ -180,6 +188,7 @@ public final class ModelCatalog {
     // llama-server serves one model and echoes the request's model: send our id, not "main".
     String upstream = m.ollama() ? m.path() : m.id();
     Backend.Serves serves = m.ollama() ? Backend.Serves.ANYTHING
+        : m.reranker() ? Backend.Serves.RERANK
         : config.embeddingModel(m) ? Backend.Serves.EMBEDDINGS : Backend.Serves.GENERATION;
     return new Backend(m.ref(), m.id(), kind, m.host(), m.port(), upstream, null, null, limit(m),
         timeout(m.requestTimeoutSeconds()), serves,

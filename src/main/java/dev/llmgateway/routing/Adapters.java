@@ -7,7 +7,8 @@ import io.vertx.core.http.HttpClient;
 
 /**
  * Which adapter asks a backend for an endpoint: Ollama's embeddings are its own API, Ollama's API in
- * front is translated for the backends that do not speak it, the rest pass through.
+ * front is translated for the backends that do not speak it, Anthropic's Messages API is passed
+ * through where served and translated where not, the rest pass through.
  */
 final class Adapters {
 
@@ -15,17 +16,23 @@ final class Adapters {
   private final BackendAdapter ollamaEmbed;
   private final BackendAdapter ollamaApiChat;
   private final BackendAdapter ollamaApiEmbed;
+  private final BackendAdapter anthropic;
 
-  Adapters(HttpClient client, BackendKeys keys) {
-    this.passThrough = new PassThrough(client, keys);
+  Adapters(HttpClient client, BackendKeys keys, NativeApis apis) {
+    PassThrough plain = new PassThrough(client, keys);
+    this.passThrough = plain;
     this.ollamaEmbed = new OllamaEmbed(client);
     this.ollamaApiChat = new OllamaApiChat(client, keys);
     this.ollamaApiEmbed = new OllamaApiEmbed(client, keys);
+    this.anthropic = new AnthropicMessages(plain, apis);
   }
 
   BackendAdapter of(Backend backend, Endpoint endpoint) {
     if (endpoint.envelope() == ErrorEnvelope.OLLAMA) {
       return ollamaApi(backend, endpoint);
+    }
+    if (endpoint == Endpoint.MESSAGES || endpoint == Endpoint.COUNT_TOKENS) {
+      return anthropic; // passed through where served, translated where not
     }
     return endpoint == Endpoint.EMBEDDINGS && backend.kind() == Backend.Kind.OLLAMA ? ollamaEmbed : passThrough;
   }

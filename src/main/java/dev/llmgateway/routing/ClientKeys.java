@@ -43,7 +43,7 @@ final class ClientKeys implements Handler<RoutingContext> {
     request.response().putHeader("WWW-Authenticate", "Bearer");
     ErrorResponses.send(request.response(), new ApiError(401, "invalid_request_error", "invalid_api_key",
         null, "missing or wrong API key: send Authorization: Bearer <key> with one of the gateway's "
-        + "api_keys"), envelope);
+        + "api_keys (or x-api-key: <key>)"), envelope);
     return false;
   }
 

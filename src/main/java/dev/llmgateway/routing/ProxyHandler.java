@@ -34,6 +34,7 @@ final class ProxyHandler {
       }
       try {
         RequestBody body = RequestBody.parse(ar.result());
+        AnthropicRequest.check(endpoint, body);
         RequestRecord record = call.record();
         record.requested = body.model();
         record.stream = body.stream();

@@ -1,5 +1,6 @@
 package dev.llmgateway.routing;
 
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
@@ -56,6 +57,26 @@ final class UpstreamAnswer {
   static UpstreamAnswer whole(int status, String contentType, Buffer body) {
     return new UpstreamAnswer(status, null,
         HttpHeaders.headers().set(HttpHeaders.CONTENT_TYPE, contentType), null, null, body);
+  }
+
+  /** This answer's status, as an event stream the gateway makes from it ({@code events} reads it). */
+  UpstreamAnswer translatedStream(ReadStream<Buffer> events) {
+    return new UpstreamAnswer(status, null, HttpHeaders.headers()
+        .set(HttpHeaders.CONTENT_TYPE, "text/event-stream; charset=utf-8"), request, events, null);
+  }
+
+  /**
+   * The whole body of a streamed answer (an error, or a reply to translate). Call it in the callback
+   * that delivered the answer, before the bytes start arriving.
+   */
+  Future<Buffer> readAll() {
+    if (body != null) {
+      return Future.succeededFuture(body);
+    }
+    if (stream instanceof HttpClientResponse response) {
+      return response.body();
+    }
+    return Future.failedFuture(new IllegalStateException("this answer's body cannot be read whole"));
   }
 
   int status() {

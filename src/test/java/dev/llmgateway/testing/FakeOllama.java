@@ -38,6 +38,7 @@ public final class FakeOllama extends FakeBackend {
   private final AtomicInteger pulls = new AtomicInteger();
   private final Set<String> loaded = new CopyOnWriteArraySet<>();
   private volatile long pullDelayMs = 5;
+  private volatile String version = "0.32.15";
   private volatile Future<Void> pullGate = Future.succeededFuture();
 
   public FakeOllama(Vertx vertx, String... models) {
@@ -63,6 +64,24 @@ public final class FakeOllama extends FakeBackend {
     return Set.copyOf(models);
   }
 
+  /**
+   * The version it reports and behaves as: from 0.14.0 it serves Anthropic's {@code /v1/messages}
+   * (without {@code count_tokens}); from 0.13.3 the Responses API; older ones answer both 404
+   * {@code 404 page not found}, as for any path they do not have.
+   */
+  public FakeOllama version(String value) {
+    version = value;
+    return this;
+  }
+
+  private boolean atLeast(int minor, int patch) {
+    String[] v = version.split("\\.");
+    int major = Integer.parseInt(v[0]);
+    int min = Integer.parseInt(v[1]);
+    int p = v.length > 2 ? Integer.parseInt(v[2]) : 0;
+    return major > 0 || min > minor || (min == minor && p >= patch);
+  }
+
   public FakeOllama pullDelayMs(long ms) {
     pullDelayMs = ms;
     return this;
@@ -82,7 +101,7 @@ public final class FakeOllama extends FakeBackend {
   @Override
   protected void routes(Router router) {
     router.get("/").handler(ctx -> ctx.response().end("Ollama is running"));
-    router.get("/api/version").handler(ctx -> json(ctx, 200, new JsonObject().put("version", "0.32.15")));
+    router.get("/api/version").handler(ctx -> json(ctx, 200, new JsonObject().put("version", version)));
     router.get("/api/tags").handler(this::tags);
     router.post("/api/pull").handler(this::pull);
     router.delete("/api/delete").handler(this::delete);
@@ -100,6 +119,27 @@ public final class FakeOllama extends FakeBackend {
       json(ctx, 200, data.isEmpty() ? body.putNull("data") : body.put("data", data));
     });
     router.post("/v1/chat/completions").handler(this::chat);
+    router.post("/v1/messages").handler(ctx -> {
+      if (!atLeast(14, 0)) {
+        ctx.next();
+      } else if (installed(requestedModel(ctx)) == null) {
+        // Ollama's Anthropic middleware: errors in Anthropic's shape, as an HTTP status (streams too).
+        json(ctx, 404, new JsonObject().put("type", "error").put("error", new JsonObject()
+            .put("type", "not_found_error").put("message", "model '" + requestedModel(ctx) + "' not found")));
+      } else {
+        FakeAnthropicApi.messages(this, ctx, List.of("Hi", " from", " Ollama"));
+      }
+    });
+    router.post("/v1/responses").handler(ctx -> {
+      if (atLeast(13, 3)) {
+        FakeResponsesApi.responses(this, ctx, List.of("Hi", " from", " Ollama"));
+      } else {
+        ctx.next();
+      }
+    });
+    // Go's net/http for a path it does not have.
+    router.route().handler(ctx -> ctx.response().setStatusCode(404)
+        .putHeader("Content-Type", "text/plain").end("404 page not found"));
   }
 
   /**
@@ -379,7 +419,27 @@ public final class FakeOllama extends FakeBackend {
     }
     String id = "chatcmpl-" + (System.nanoTime() % 1000);
     long created = System.currentTimeMillis() / 1000;
-    List<String> words = List.of("Hi", " from", " Ollama");
+    List<String> words = FakeTools.words(req, List.of("Hi", " from", " Ollama"));
+    String tool = FakeTools.toCall(req);
+    if (tool != null) {
+      // Ollama sends a call whole, in one chunk.
+      JsonObject call = FakeTools.chatCall(tool);
+      if (!req.getBoolean("stream", false)) {
+        json(ctx, 200, new JsonObject().put("id", id).put("object", "chat.completion").put("created", created)
+            .put("model", model).put("choices", new JsonArray().add(new JsonObject().put("index", 0)
+                .put("message", call).put("finish_reason", "tool_calls")))
+            .put("usage", new JsonObject().put("prompt_tokens", 4).put("completion_tokens", 3).put("total_tokens", 7)));
+      } else {
+        JsonArray calls = call.getJsonArray("tool_calls").copy();
+        calls.getJsonObject(0).put("index", 0);
+        streamEvents(ctx, List.of(
+            chunk(id, created, model, "fp_ollama", new JsonObject().put("role", "assistant").put("content", "")
+                .put("tool_calls", calls), null),
+            chunk(id, created, model, "fp_ollama", new JsonObject().put("role", "assistant").put("content", ""),
+                "tool_calls")));
+      }
+      return;
+    }
     if (!req.getBoolean("stream", false)) {
       json(ctx, 200, new JsonObject().put("id", id).put("object", "chat.completion")
           .put("created", created).put("model", model).put("system_fingerprint", "fp_ollama")
