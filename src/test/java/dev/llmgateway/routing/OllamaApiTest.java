@@ -141,7 +141,7 @@ class OllamaApiTest {
                 new JsonArray().add("iVBORw0KGgoAAAANSUhEUg"))));
     TestHttp.Answer answer = http.postJson("/api/chat", request.encode());
     assertEquals(200, answer.status(), answer.body());
-    assertEquals("Hello from llama.cpp", answer.json().getJsonObject("message").getString("content"));
+    assertEquals("It is sunny", answer.json().getJsonObject("message").getString("content"));
     JsonArray sent = llama.lastRequest().json().getJsonArray("messages");
     JsonObject call = sent.getJsonObject(1).getJsonArray("tool_calls").getJsonObject(0);
     assertEquals("{\"city\":\"Paris\"}", call.getJsonObject("function").getString("arguments"));
