@@ -5,6 +5,7 @@ import dev.llmgateway.api.Connections;
 import dev.llmgateway.api.Endpoint;
 import dev.llmgateway.api.ErrorResponses;
 import dev.llmgateway.api.RouteMount;
+import dev.llmgateway.bus.ActivityBus;
 import dev.llmgateway.config.GatewaySettings;
 import dev.llmgateway.model.LiveCatalog;
 import dev.llmgateway.metrics.GatewayMetrics;
@@ -43,6 +44,7 @@ public final class RouterVerticle extends VerticleBase {
   private SupervisedGate gate;
   private HttpServer server;
   private String listenHost;
+  private final ActivityLog activity = new ActivityLog();
 
   /**
    * @param limiter shared by every instance: limits hold across event loops
@@ -72,6 +74,9 @@ public final class RouterVerticle extends VerticleBase {
             .setTcpNoDelay(true),
         new PoolOptions().setHttp1MaxSize(1024).setMaxWaitQueueSize(-1));
     gate = new SupervisedGate(vertx);
+    int instances = context.getInstanceCount();
+    vertx.eventBus().<JsonObject>localConsumer(ActivityBus.REPORT, msg ->
+        vertx.eventBus().send(msg.body().getString("reply_to"), activity.report(instances)));
     return LiveCatalog.follow(vertx).compose(catalog -> {
       live = catalog;
       return gate.start();
@@ -143,7 +148,7 @@ public final class RouterVerticle extends VerticleBase {
       router.route().failureHandler(ErrorResponses::handleFailure);
       router.errorHandler(404, ErrorResponses::handleFailure);
       router.errorHandler(405, ErrorResponses::handleFailure);
-      return new RequestEntry(vertx, router, proxy, requestLog, cors, clientKeys);
+      return new RequestEntry(vertx, router, proxy, requestLog, cors, clientKeys, activity);
     });
   }
 
