@@ -34,7 +34,8 @@ export class PlaygroundView {
     this.controller = null;
     this.image = null; // {url (data URL, sent), preview (blob URL)}
     $('pg-key').value = sessionStorage.getItem(KEY) || '';
-    $('pg-key').addEventListener('change', () => {
+    $('pg-key-row').addEventListener('submit', (e) => {
+      e.preventDefault();
       sessionStorage.setItem(KEY, $('pg-key').value.trim());
       this.loadModels();
     });

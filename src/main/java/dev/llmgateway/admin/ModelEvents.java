@@ -53,7 +53,8 @@ final class ModelEvents {
     private boolean again;
     private boolean closed;
     private String last;
-    private boolean configSent;
+    /** The last config status; sent once the first models list went out (that comes first). */
+    private JsonObject configStatusSeen;
 
     Feed(RoutingContext ctx) {
       this.ctx = ctx;
@@ -63,17 +64,13 @@ final class ModelEvents {
       status = vertx.eventBus().consumer(ProcessBus.STATUS, msg -> schedule());
       config = vertx.eventBus().consumer(ConfigBus.CHANGED, msg -> schedule());
       stream = new EventStream(vertx, ctx, this::close);
-      configStatus = vertx.eventBus().consumer(ConfigBus.STATUS_CHANGED, msg -> {
-        configSent = true;
-        stream.send("config", msg.body());
-      });
+      configStatus = vertx.eventBus().consumer(ConfigBus.STATUS_CHANGED, msg -> config(msg.body()));
       vertx.eventBus().<JsonObject>request(ConfigBus.STATUS, null).onSuccess(reply -> {
-        if (configSent) {
-          return; // a newer one went out already
+        if (configStatusSeen == null) { // else a newer one came meanwhile
+          JsonObject status = reply.body().copy();
+          status.remove("config");
+          config(status);
         }
-        JsonObject status = reply.body().copy();
-        status.remove("config");
-        stream.send("config", status);
       });
       periodic = vertx.setPeriodic(PROBE_MS, t -> refresh());
       refresh();
@@ -103,8 +100,12 @@ final class ModelEvents {
         if (ar.succeeded()) {
           String encoded = ar.result().encode();
           if (!encoded.equals(last)) {
+            boolean first = last == null;
             last = encoded;
             stream.send("models", ar.result());
+            if (first && configStatusSeen != null) {
+              stream.send("config", configStatusSeen);
+            }
           }
         }
         if (again) {
@@ -112,6 +113,13 @@ final class ModelEvents {
           refresh();
         }
       });
+    }
+
+    private void config(JsonObject status) {
+      configStatusSeen = status;
+      if (last != null) {
+        stream.send("config", status);
+      }
     }
 
     private void close() {

@@ -231,6 +231,36 @@ class PlaygroundActivityPageTest {
     browser.await("the banner gone once the file is fixed", d -> !browser.visible("#config-banner"));
   }
 
+  @Test
+  void asksForTheApiKeyWhenV1WantsOneAndSendsAnAttachedImage(Vertx vertx) throws Exception {
+    gateway = GatewayHarness.start(vertx, dir, config("", "api_keys: [\"client-key-1\"]"), Map.of());
+    browser.console();
+    browser.open("http://127.0.0.1:" + gateway.port() + "/");
+    browser.await("the API key asked for", d -> browser.visible("#pg-key"));
+    assertTrue(browser.text("#pg-error").contains("gateway.api_keys"), browser.text("#pg-error"));
+    browser.find("#pg-key").sendKeys("client-key-1");
+    browser.click("#pg-key-row button");
+    browser.await("the models listed with the key", d -> browser.all("#pg-model option").size() == 2);
+    new org.openqa.selenium.support.ui.Select(browser.find("#pg-model")).selectByValue("tiny");
+
+    Path png = dir.resolve("dot.png");
+    Files.write(png, java.util.Base64.getDecoder().decode(
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="));
+    browser.find("#pg-image").sendKeys(png.toAbsolutePath().toString());
+    browser.await("the image attached", d -> browser.text("#pg-attached").equals("dot.png"));
+    browser.find("#pg-input").sendKeys("What is in it?");
+    browser.click("#pg-send");
+    browser.await("the answer streaming", d -> assistantText().contains("word1"));
+    browser.await("the image shown in the question", d -> browser.visible("#pg-messages li[data-role='user'] img"));
+    JsonObject question = llama.lastRequest().json().getJsonArray("messages").getJsonObject(0);
+    assertEquals("What is in it?", question.getJsonArray("content").getJsonObject(0).getString("text"));
+    assertTrue(question.getJsonArray("content").getJsonObject(1).getJsonObject("image_url").getString("url")
+        .startsWith("data:image/png;base64,iVBOR"), question.encode());
+    assertTrue(llama.lastRequest().headers().get("Authorization") == null, "the client key stays at the gateway");
+    browser.click("#pg-stop");
+    Async.await("the backend's request closed", llama.upstreamClosed());
+  }
+
   /**
    * Waits for issue-13 (memory-aware scheduling): runs against the real GET /admin/memory and
    * POST /admin/models/{id}/load|unload, and is skipped while the gateway answers 404 there.
