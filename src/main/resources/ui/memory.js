@@ -89,7 +89,8 @@ export class MemoryView {
       cell('Model', {}, el('strong', { text: m.id })),
       cell('Size', {}, bytes(m.bytes)),
       cell('State', {}, el('span', { class: `state state-${m.state}`, text: m.state }),
-        m.state === 'loading' ? el('progress', { class: 'loading', 'aria-label': `${m.id} loading` }) : null, why),
+        m.state === 'loading' ? el('span', { class: 'loading-bar', role: 'progressbar', 'aria-label': `${m.id} loading` }) : null,
+        why),
       cell('Last used', { title: m.last_used || '' }, m.last_used ? ago(m.last_used) : '—'),
       cell('Actions', { class: 'actions' }, el('button', {
         type: 'button', text: action === 'load' ? 'Load' : 'Unload', 'data-action': action,

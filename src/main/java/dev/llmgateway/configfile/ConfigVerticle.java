@@ -235,7 +235,8 @@ public final class ConfigVerticle extends VerticleBase {
   /** Publishes the status on {@link ConfigBus#STATUS_CHANGED} when an error appeared, changed or went. */
   private void announceStatus() {
     String now = lastError == null ? null : lastError.getMessage();
-    if (!java.util.Objects.equals(now, announcedError)) {
+    // Before the first good config there is nothing in use: the gateway does not start at all.
+    if (current != null && !java.util.Objects.equals(now, announcedError)) {
       announcedError = now;
       JsonObject status = status();
       status.remove("config");

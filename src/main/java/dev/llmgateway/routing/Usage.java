@@ -16,7 +16,7 @@ record Usage(long promptTokens, long completionTokens) {
 
   static final Usage NONE = new Usage(-1, -1);
   /** Enough for a final event with usage and llama-server's timings. */
-  static final int TAIL = 4096;
+  static final int TAIL = 2048;
 
   private static final Pattern PROMPT = Pattern.compile("\"prompt_tokens\"\\s*:\\s*(\\d{1,12})");
   private static final Pattern COMPLETION = Pattern.compile("\"completion_tokens\"\\s*:\\s*(\\d{1,12})");
