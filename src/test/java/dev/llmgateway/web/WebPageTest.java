@@ -117,6 +117,10 @@ class WebPageTest {
     assertEquals(404, withCookie(HttpMethod.GET, "/admin/ollama/pulls/nope/events", TOKEN), "let in, no such pull");
     assertEquals(404, withCookie(HttpMethod.GET, "/admin/processes/nope/logs", TOKEN), "let in, no such process");
     assertEquals(401, withCookie(HttpMethod.GET, "/admin/models/events", "wrong"));
+    assertEquals(200, withCookie(HttpMethod.GET, "/admin/activity/events", TOKEN));
+    assertEquals(401, withCookie(HttpMethod.GET, "/admin/activity", TOKEN), "the snapshot wants the header");
+    assertEquals(401, http.get("/admin/activity/events").status(), "the activity is behind the admin rule");
+    assertEquals(200, http.getWithToken("/admin/activity", TOKEN).status());
     assertEquals(401, withCookie(HttpMethod.GET, "/admin/models", TOKEN));
     assertEquals(401, withCookie(HttpMethod.GET, "/admin/config", TOKEN));
     assertEquals(401, withCookie(HttpMethod.GET, "/admin/processes/x/logs/../../../config", TOKEN));
