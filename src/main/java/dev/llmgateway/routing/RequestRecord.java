@@ -71,7 +71,11 @@ public final class RequestRecord {
     durationNanos = System.nanoTime() - startNanos;
     endMillis = System.currentTimeMillis();
     if (finalStatus == 200 && lastChunk != null) {
-      usage = Usage.find(chunkBefore, lastChunk);
+      try {
+        usage = Usage.find(chunkBefore, lastChunk);
+      } catch (RuntimeException unreadable) { // a count is not worth losing the request's log line
+        usage = Usage.NONE;
+      }
     }
     lastChunk = null;
     chunkBefore = null;
