@@ -33,7 +33,7 @@ final class Relay {
     extraHeaders.forEach(h -> response.headers().set(h.getKey(), h.getValue()));
     response.headers().set("X-Request-Id", attempt.requestId());
     if (answer.body() != null) {
-      call.record().wrote(answer.body().length());
+      call.record().wrote(answer.body());
       response.end(answer.body());
       return;
     }
@@ -64,6 +64,7 @@ final class Relay {
       return;
     }
     ApiError error = AttemptFailure.of(cause, attempt).error();
+    call.record().error = "the answer broke off: " + error.getMessage();
     LOG.warn("{} {} -> {}: the answer broke off: {}", call.request().method(), attempt.endpoint().path(),
         attempt.backend().ref(), error.getMessage());
     if (eventStream && !response.ended()) {
