@@ -10,17 +10,22 @@ final class Adapters {
   private final BackendAdapter passThrough;
   private final BackendAdapter ollamaEmbed;
   private final BackendAdapter anthropic;
+  private final BackendAdapter llamaResponses;
 
   Adapters(HttpClient client, BackendKeys keys, NativeApis apis) {
     PassThrough plain = new PassThrough(client, keys);
     this.passThrough = plain;
     this.ollamaEmbed = new OllamaEmbed(client);
     this.anthropic = new AnthropicMessages(plain, apis);
+    this.llamaResponses = new LlamaResponses(plain);
   }
 
   BackendAdapter of(Backend backend, Endpoint endpoint) {
     if (endpoint == Endpoint.MESSAGES || endpoint == Endpoint.COUNT_TOKENS) {
       return anthropic; // passed through where served, translated where not
+    }
+    if (endpoint == Endpoint.RESPONSES && backend.kind() == Backend.Kind.LLAMA_CPP) {
+      return llamaResponses; // llama-server's events lack fields strict clients require
     }
     return endpoint == Endpoint.EMBEDDINGS && backend.kind() == Backend.Kind.OLLAMA ? ollamaEmbed : passThrough;
   }
