@@ -13,9 +13,10 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * Optional client keys for {@code /v1/*} ({@code gateway.api_keys}, {@code LLM_GATEWAY_API_KEYS}):
- * when any is configured, a request must bring one as {@code Authorization: Bearer <key>} (or
- * {@code x-api-key}), as OpenAI clients send their API key; otherwise 401 in OpenAI's shape.
+ * Optional client keys for {@code /v1/*} and Ollama's {@code /api/*} ({@code gateway.api_keys},
+ * {@code LLM_GATEWAY_API_KEYS}): when any is configured, a request must bring one as
+ * {@code Authorization: Bearer <key>} (or {@code x-api-key}), as OpenAI clients send their API key;
+ * otherwise 401 in the shape of the client's API.
  */
 final class ClientKeys implements Handler<RoutingContext> {
 
@@ -27,17 +28,13 @@ final class ClientKeys implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    if (admits(ctx.request())) {
+    ErrorEnvelope envelope = ctx.request().path().startsWith("/api/") ? ErrorEnvelope.OLLAMA : ErrorEnvelope.OPENAI;
+    if (admits(ctx.request(), envelope)) {
       ctx.next();
     }
   }
 
-  /** True when the request may go on; otherwise it has been answered 401. */
-  boolean admits(HttpServerRequest request) {
-    return admits(request, ErrorEnvelope.OPENAI);
-  }
-
-  /** As {@link #admits(HttpServerRequest)}, the 401 in the envelope of the client's API. */
+  /** True when the request may go on; otherwise it has been answered 401 in the client's envelope. */
   boolean admits(HttpServerRequest request, ErrorEnvelope envelope) {
     List<String> allowed = keys.get();
     if (allowed.isEmpty() || allowed(given(request), allowed)) {

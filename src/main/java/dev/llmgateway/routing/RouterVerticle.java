@@ -5,6 +5,7 @@ import dev.llmgateway.api.Connections;
 import dev.llmgateway.api.Endpoint;
 import dev.llmgateway.api.ErrorResponses;
 import dev.llmgateway.api.RouteMount;
+import dev.llmgateway.bus.ActivityBus;
 import dev.llmgateway.bus.RoutingBus;
 import dev.llmgateway.config.GatewaySettings;
 import dev.llmgateway.model.LiveCatalog;
@@ -45,6 +46,7 @@ public final class RouterVerticle extends VerticleBase {
   private NativeApis apis;
   private HttpServer server;
   private String listenHost;
+  private final ActivityLog activity = new ActivityLog();
 
   /**
    * @param limiter shared by every instance: limits hold across event loops
@@ -77,6 +79,9 @@ public final class RouterVerticle extends VerticleBase {
     apis = new NativeApis(vertx);
     // Every instance answers from the one shared map: whichever the bus picks says the same.
     vertx.eventBus().consumer(RoutingBus.APIS, message -> message.reply(apis.snapshot()));
+    int instances = context.getInstanceCount();
+    vertx.eventBus().<JsonObject>localConsumer(ActivityBus.REPORT, msg ->
+        vertx.eventBus().send(msg.body().getString("reply_to"), activity.report(instances)));
     return LiveCatalog.follow(vertx).compose(catalog -> {
       live = catalog;
       return gate.start();
@@ -148,7 +153,7 @@ public final class RouterVerticle extends VerticleBase {
       router.route().failureHandler(ErrorResponses::handleFailure);
       router.errorHandler(404, ErrorResponses::handleFailure);
       router.errorHandler(405, ErrorResponses::handleFailure);
-      return new RequestEntry(vertx, router, proxy, requestLog, cors, clientKeys);
+      return new RequestEntry(vertx, router, proxy, requestLog, cors, clientKeys, activity);
     });
   }
 
@@ -158,6 +163,7 @@ public final class RouterVerticle extends VerticleBase {
     router.route().handler(requestLog);
     router.route().handler(cors);
     router.route("/v1/*").handler(clientKeys);
+    router.route("/api/*").handler(clientKeys); // Ollama's API (OllamaApiRoutes mounts the rest of it)
     for (Endpoint endpoint : Endpoint.values()) {
       // POSTs to the model endpoints never get here (RequestEntry takes them): any other method is wrong.
       router.route(endpoint.path()).handler(ctx -> ErrorResponses.send(ctx.response(),

@@ -39,16 +39,24 @@ final class UpstreamAnswer {
         response, null);
   }
 
-  /** A complete JSON answer made by the gateway from what the backend said. */
-  static UpstreamAnswer json(int status, Buffer body) {
-    return new UpstreamAnswer(status, null,
-        HttpHeaders.headers().set(HttpHeaders.CONTENT_TYPE, "application/json"), null, null, body);
+  /**
+   * An answer the gateway translates as it streams: {@code stream} reads the backend's body (which
+   * {@code request} carries) and gives the client's events.
+   */
+  static UpstreamAnswer translated(HttpClientRequest request, int status, MultiMap headers,
+      ReadStream<Buffer> stream) {
+    return new UpstreamAnswer(status, null, headers, request, stream, null);
   }
 
-  /** A complete answer of the given type made by the gateway. */
+  /** A complete JSON answer made by the gateway from what the backend said. */
+  static UpstreamAnswer json(int status, Buffer body) {
+    return whole(status, "application/json", body);
+  }
+
+  /** A complete answer of another type made by the gateway (Ollama's one-line NDJSON, say). */
   static UpstreamAnswer whole(int status, String contentType, Buffer body) {
-    return new UpstreamAnswer(status, null, HttpHeaders.headers().set(HttpHeaders.CONTENT_TYPE, contentType),
-        null, null, body);
+    return new UpstreamAnswer(status, null,
+        HttpHeaders.headers().set(HttpHeaders.CONTENT_TYPE, contentType), null, null, body);
   }
 
   /** This answer's status, as an event stream the gateway makes from it ({@code events} reads it). */

@@ -168,6 +168,9 @@ public final class FakeLlamaServer extends FakeBackend {
       }
       events.add(chunk(id, created, model, FINGERPRINT, new JsonObject(), "stop"));
     }
+    // The last chunk carries llama-server's timings.
+    int last = events.size() - 1;
+    events.set(last, new JsonObject(events.get(last)).put("timings", timings(tool != null ? 9 : words.size())).encode());
     JsonObject options = req.getJsonObject("stream_options");
     if (options != null && options.getBoolean("include_usage", false)) {
       events.add(new JsonObject().put("id", id).put("object", "chat.completion.chunk")
@@ -176,6 +179,11 @@ public final class FakeLlamaServer extends FakeBackend {
               .put("total_tokens", 5 + words.size())).encode());
     }
     streamEvents(ctx, events);
+  }
+
+  private static JsonObject timings(int predicted) {
+    return new JsonObject().put("prompt_n", 5).put("prompt_ms", 12.5).put("predicted_n", predicted)
+        .put("predicted_ms", 40.25);
   }
 
   private void completion(RoutingContext ctx) {
@@ -195,10 +203,15 @@ public final class FakeLlamaServer extends FakeBackend {
       return;
     }
     JsonObject req = ctx.body().asJsonObject();
+    int count = req.getValue("input") instanceof JsonArray inputs ? inputs.size() : 1;
+    JsonArray data = new JsonArray();
+    for (int i = 0; i < count; i++) {
+      data.add(new JsonObject().put("object", "embedding").put("index", i)
+          .put("embedding", new JsonArray().add(0.1).add(0.2).add(0.3)));
+    }
     json(ctx, 200, new JsonObject().put("object", "list").put("model", req.getString("model"))
-        .put("data", new JsonArray().add(new JsonObject().put("object", "embedding").put("index", 0)
-            .put("embedding", new JsonArray().add(0.1).add(0.2).add(0.3))))
-        .put("usage", new JsonObject().put("prompt_tokens", 3).put("total_tokens", 3)));
+        .put("data", data).put("usage", new JsonObject().put("prompt_tokens", 3 * count)
+            .put("total_tokens", 3 * count)));
   }
 
   private static JsonObject llamaError(int code, String message, String type) {
