@@ -17,6 +17,7 @@ final class Adapters {
   private final BackendAdapter ollamaApiChat;
   private final BackendAdapter ollamaApiEmbed;
   private final BackendAdapter anthropic;
+  private final BackendAdapter llamaResponses;
 
   Adapters(HttpClient client, BackendKeys keys, NativeApis apis) {
     PassThrough plain = new PassThrough(client, keys);
@@ -25,6 +26,7 @@ final class Adapters {
     this.ollamaApiChat = new OllamaApiChat(client, keys);
     this.ollamaApiEmbed = new OllamaApiEmbed(client, keys);
     this.anthropic = new AnthropicMessages(plain, apis);
+    this.llamaResponses = new LlamaResponses(plain);
   }
 
   BackendAdapter of(Backend backend, Endpoint endpoint) {
@@ -33,6 +35,9 @@ final class Adapters {
     }
     if (endpoint == Endpoint.MESSAGES || endpoint == Endpoint.COUNT_TOKENS) {
       return anthropic; // passed through where served, translated where not
+    }
+    if (endpoint == Endpoint.RESPONSES && backend.kind() == Backend.Kind.LLAMA_CPP) {
+      return llamaResponses; // llama-server's events lack fields strict clients require
     }
     return endpoint == Endpoint.EMBEDDINGS && backend.kind() == Backend.Kind.OLLAMA ? ollamaEmbed : passThrough;
   }

@@ -18,7 +18,7 @@ import java.util.Map;
  * {@code message_stop} or with an {@code error} event, and nothing follows either.
  * Not thread-safe; one per stream.
  */
-final class AnthropicStream {
+final class AnthropicStream implements EventTranslator {
 
   private enum Block { NONE, THINKING, TEXT, TOOL }
 
@@ -41,17 +41,20 @@ final class AnthropicStream {
   }
 
   /** True once {@code message_stop} or an {@code error} event has been produced. */
-  boolean finished() {
+  @Override
+  public boolean finished() {
     return finished;
   }
 
   /** True once an {@code error} event has been produced. */
-  boolean failed() {
+  @Override
+  public boolean failed() {
     return failed;
   }
 
   /** The events one backend event makes (empty when none). */
-  String onData(String data) {
+  @Override
+  public String onData(String data) {
     if (finished) {
       return "";
     }
@@ -102,7 +105,8 @@ final class AnthropicStream {
    * ({@code --sse-ping-interval}). Passed on as Anthropic's {@code ping}, after a {@code message_start}
    * if none went out yet, so the client and proxies on the way see the stream alive.
    */
-  String onComment() {
+  @Override
+  public String onComment() {
     if (finished) {
       return "";
     }
@@ -116,7 +120,8 @@ final class AnthropicStream {
   }
 
   /** The backend's stream ended (cleanly, as far as the connection goes). */
-  String onEnd() {
+  @Override
+  public String onEnd() {
     StringBuilder out = new StringBuilder();
     if (finished) {
       return "";

@@ -9,14 +9,14 @@ import java.nio.charset.StandardCharsets;
 /**
  * A backend's Chat Completions event stream read as the client's API's events: split into lines on
  * {@code \n} (never on network chunks; a multi-byte character never spans a line end), events on
- * blank lines, each event's {@code data} handed to the {@link AnthropicStream}. Backpressure is the
+ * blank lines, each event's {@code data} handed to an {@link EventTranslator}. Backpressure is the
  * backend's own: pausing this pauses the backend's answer. When the translation has ended early (the
  * backend sent an error or garbage) the stream ends at once and the backend request is dropped.
  */
 final class TranslatedEvents implements ReadStream<Buffer> {
 
   private final ReadStream<Buffer> source;
-  private final AnthropicStream translator;
+  private final EventTranslator translator;
   private final Runnable abandon;
   private final ByteArrayOutputStream line = new ByteArrayOutputStream();
   private final StringBuilder data = new StringBuilder();
@@ -25,7 +25,7 @@ final class TranslatedEvents implements ReadStream<Buffer> {
   private Handler<Void> endHandler;
   private boolean ended;
 
-  TranslatedEvents(ReadStream<Buffer> source, AnthropicStream translator, Runnable abandon) {
+  TranslatedEvents(ReadStream<Buffer> source, EventTranslator translator, Runnable abandon) {
     this.source = source;
     this.translator = translator;
     this.abandon = abandon;

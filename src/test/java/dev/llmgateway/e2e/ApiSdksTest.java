@@ -39,9 +39,11 @@ class ApiSdksTest {
   private static final String KEY = "sk-gateway-e2e";
 
   private GatewayHarness gateway;
+  private Path dir;
 
   @BeforeEach
   void start(Vertx vertx, @TempDir Path dir) throws Exception {
+    this.dir = dir;
     requireNode();
     FakeLlamaServer llama = new FakeLlamaServer(vertx, "tiny.gguf");
     FakeOllama ollama = new FakeOllama(vertx, "qwen2.5:0.5b");
@@ -117,13 +119,14 @@ class ApiSdksTest {
     }
   }
 
-  /** Runs a script; its last line of output, as JSON. */
-  private static JsonObject run(String script, String... args) throws Exception {
+  /** Runs a script (its output to a file: a full pipe would stall it); its last line, as JSON. */
+  private JsonObject run(String script, String... args) throws Exception {
     List<String> command = new ArrayList<>(List.of("node", script));
     command.addAll(List.of(args));
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    Path log = Files.createTempFile(dir, "node", ".log");
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     assertTrue(p.waitFor(90, TimeUnit.SECONDS), script + " finished");
-    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    String output = Files.readString(log, StandardCharsets.UTF_8).trim();
     assertEquals(0, p.exitValue(), output);
     String last = output.substring(output.lastIndexOf('\n') + 1);
     System.out.println(script + " " + args[1] + " saw: " + last);

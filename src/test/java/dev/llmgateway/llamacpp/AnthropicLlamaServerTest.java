@@ -114,6 +114,32 @@ class AnthropicLlamaServerTest {
         apis(http, "older"));
   }
 
+  @Test
+  void openAiResponsesAndVercelsDefaultProviderPassThrough(Vertx vertx) throws Exception {
+    GatewayHarness gateway = GatewayHarness.start(vertx, dir, """
+        model_path: %s
+        gateway:
+          llama_server:
+            command: %s
+          state_dir: state
+        llama_cpp:
+          ctx_size: 256
+          threads: 1
+          predict: 16
+        local_models:
+          - {id: tiny, path: tiny-chat.gguf, port: %d}
+        main_llm_local: local_models/tiny
+        """.formatted(models, real.binary(), freePort()), Map.of());
+    JsonObject seen = node(List.of("e2e/responses-sdks.mjs", "http://127.0.0.1:" + gateway.port() + "/v1", "main",
+        "unused"));
+    for (String key : List.of("openai", "openaiStreamed", "vercel", "vercelStreamed")) {
+      assertFalse(seen.getString(key).isBlank(), key + ": " + seen.encode());
+    }
+    assertEquals(true, seen.getBoolean("openaiCompleted"), seen.encode());
+    // llama-server's stream lacks fields Vercel's SDK checks; the gateway adds them (ResponsesEvents).
+    assertEquals("stop", seen.getString("vercelFinish"), seen.encode());
+  }
+
   /** The real server as a build before the Messages API: 404 File Not Found there, the rest passed on. */
   private static HttpServer olderBuild(Vertx vertx, int port) {
     HttpClient client = vertx.createHttpClient();
@@ -146,14 +172,21 @@ class AnthropicLlamaServerTest {
         });
   }
 
-  private static JsonObject sdk(int gatewayPort, String model) throws Exception {
-    Process p = new ProcessBuilder("node", "e2e/anthropic-sdk.mjs", "http://127.0.0.1:" + gatewayPort, model,
-        "unused", "no-tools").redirectErrorStream(true).start();
-    assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the SDK script finished");
-    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+  private JsonObject sdk(int gatewayPort, String model) throws Exception {
+    return node(List.of("e2e/anthropic-sdk.mjs", "http://127.0.0.1:" + gatewayPort, model, "unused", "no-tools"));
+  }
+
+  /** Runs a script (its output to a file: a full pipe would stall it); its last line, as JSON. */
+  private JsonObject node(List<String> args) throws Exception {
+    List<String> command = new java.util.ArrayList<>(List.of("node"));
+    command.addAll(args);
+    Path log = Files.createTempFile(dir, "node", ".log");
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    assertTrue(p.waitFor(50, TimeUnit.SECONDS), "the SDK script finished");
+    String output = Files.readString(log, StandardCharsets.UTF_8).trim();
     assertEquals(0, p.exitValue(), output);
     String last = output.substring(output.lastIndexOf('\n') + 1);
-    System.out.println("Anthropic SDK -> real llama-server (" + model + ") saw: "
+    System.out.println(args.get(0) + " -> real llama-server (" + args.get(2) + ") saw: "
         + (last.length() > 300 ? last.substring(0, 300) + "..." : last));
     return new JsonObject(last);
   }
