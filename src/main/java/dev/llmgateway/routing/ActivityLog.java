@@ -14,6 +14,8 @@ import java.util.Map;
 final class ActivityLog {
 
   static final int RECENT = 100;
+  /** The key the gatherer sorts reports by (and drops): the end on the JVM's one monotonic clock. */
+  static final String ORDER = "order";
 
   private final RequestRecord[] recent = new RequestRecord[RECENT];
   private int next;
@@ -95,7 +97,8 @@ final class ActivityLog {
   }
 
   private static JsonObject toJson(RequestRecord r) {
-    JsonObject json = new JsonObject().put("id", r.id).put("end_ms", r.endMillis).put("method", r.method)
+    JsonObject json = new JsonObject().put("id", r.id).put(ORDER, r.endNanos).put("end_ms", r.endMillis)
+        .put("method", r.method)
         .put("path", r.path).put("requested", r.requested).put("model", r.model).put("backend", r.backendRef)
         .put("route", r.route).put("stream", r.stream).put("status", r.status)
         .put("duration_ms", round(r.durationNanos)).put("client_left", r.clientLeft);

@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
  * ({@code prompt_tokens}, {@code completion_tokens}), which llama-server, Ollama's /v1 and LiteLLM
  * all write. A plain answer carries it near its end; a stream only when the client asked for
  * {@code stream_options.include_usage}, in its last event. So only the end of the answer is read
- * (at most {@link #TAIL} bytes of each of the last two chunks), once, when the request is over.
+ * (its last {@link #TAIL} bytes, from its last few chunks), once, when the request is over.
  */
 record Usage(long promptTokens, long completionTokens) {
 
@@ -25,9 +25,16 @@ record Usage(long promptTokens, long completionTokens) {
     return completionTokens >= 0 || promptTokens >= 0;
   }
 
-  /** The last {@code usage} object in the end of an answer; {@link #NONE} when there is none. */
-  static Usage find(Buffer before, Buffer last) {
-    String tail = tail(before) + tail(last);
+  /**
+   * The last {@code usage} object in the end of an answer, given as its last chunks in order (null
+   * for none); {@link #NONE} when there is none.
+   */
+  static Usage find(Buffer... chunks) {
+    StringBuilder joined = new StringBuilder();
+    for (Buffer chunk : chunks) {
+      joined.append(tail(chunk));
+    }
+    String tail = joined.length() > TAIL ? joined.substring(joined.length() - TAIL) : joined.toString();
     int at = tail.lastIndexOf("\"usage\"");
     if (at < 0) {
       return NONE;

@@ -23,6 +23,16 @@ class UsageTest {
   }
 
   @Test
+  void anEmptyLastChunkDoesNotPushTheUsageOut() {
+    RequestRecord r = new RequestRecord("id", "POST", "/v1/chat/completions");
+    r.wrote(Buffer.buffer("data: {\"choices\":[],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":4}}\n\n"));
+    r.wrote(Buffer.buffer("data: [DONE]\n\n"));
+    r.wrote(Buffer.buffer());
+    r.finished(200, false);
+    assertEquals(new Usage(5, 4), r.usage);
+  }
+
+  @Test
   void knowsNothingWhenTheAnswerHasNoUsage() {
     Buffer last = Buffer.buffer("data: {\"choices\":[{\"delta\":{},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n");
     assertEquals(Usage.NONE, Usage.find(null, last));
