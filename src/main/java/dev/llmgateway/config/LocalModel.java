@@ -41,4 +41,10 @@ public record LocalModel(
   public boolean ollama() {
     return type == ModelType.OLLAMA;
   }
+
+  /** A llama.cpp reranker: {@code capabilities: [rerank]}, started with {@code --reranking}. */
+  public boolean reranker() {
+    return !ollama() && capabilities.stream().anyMatch(c -> c.equalsIgnoreCase("rerank")
+        || c.equalsIgnoreCase("reranking"));
+  }
 }

@@ -135,7 +135,8 @@ final class SettingsBinder {
         !Boolean.FALSE.equals(in.bool(b, "request_log", "gateway")),
         apiKeys(b, ov),
         in.strings(b, "cors_origins", "gateway"),
-        grace(b));
+        grace(b),
+        !Boolean.FALSE.equals(in.bool(b, "ollama_discovery", "gateway")));
   }
 
   /** Client keys for /v1: {@code gateway.api_keys} plus {@code LLM_GATEWAY_API_KEYS} (comma-separated). */

@@ -54,7 +54,7 @@ final class RequestEntry implements Handler<HttpServerRequest> {
       requestLog.finish(request.response(), record, clientLeft);
       activity.add(record);
     });
-    if (!cors.admits(request) || !clientKeys.admits(request)) {
+    if (!cors.admits(request) || !clientKeys.admits(request, endpoint.envelope())) {
       return;
     }
     try {
