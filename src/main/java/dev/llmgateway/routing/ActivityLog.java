@@ -109,7 +109,12 @@ final class ActivityLog {
       json.put("queue_ms", round(r.queueNanos));
     }
     if (r.usage.known()) {
-      json.put("prompt_tokens", r.usage.promptTokens()).put("completion_tokens", r.usage.completionTokens());
+      if (r.usage.promptTokens() >= 0) {
+        json.put("prompt_tokens", r.usage.promptTokens());
+      }
+      if (r.usage.completionTokens() >= 0) {
+        json.put("completion_tokens", r.usage.completionTokens());
+      }
       long decode = decodeNanos(r);
       if (r.usage.completionTokens() > 0 && decode > 0) {
         json.put("tokens_per_s", Math.round(r.usage.completionTokens() * 1e10 / decode) / 10.0);

@@ -115,8 +115,10 @@ public final class RequestRecord {
     }
     field(sb, "bytes_in", Long.toString(bytesIn));
     field(sb, "bytes_out", Long.toString(bytesOut));
-    if (usage.known()) {
+    if (usage.promptTokens() >= 0) {
       field(sb, "prompt_tokens", Long.toString(usage.promptTokens()));
+    }
+    if (usage.completionTokens() >= 0) {
       field(sb, "completion_tokens", Long.toString(usage.completionTokens()));
     }
     if (queueNanos > 0) {
