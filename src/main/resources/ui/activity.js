@@ -115,7 +115,8 @@ export class ActivityView {
     const status = [el('span', { class: `code${failed ? ' bad' : ''}`, text: String(r.status) })];
     if (r.client_left) status.push(el('span', { class: 'muted block', text: 'stopped by the client' }));
     if (r.error) status.push(el('span', { class: 'block message bad-text', text: r.error }));
-    const tokens = r.completion_tokens !== undefined ? `${r.prompt_tokens} → ${r.completion_tokens}` : '—';
+    const tokens = r.completion_tokens !== undefined || r.prompt_tokens !== undefined
+      ? `${r.prompt_tokens ?? '?'} → ${r.completion_tokens ?? '?'}` : '—';
     const route = [r.route, r.stream ? 'stream' : null, r.fallback_from ? `fallback from ${r.fallback_from}` : null]
       .filter(Boolean).join(' · ');
     return el('tr', {

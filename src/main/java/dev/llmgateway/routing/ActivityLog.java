@@ -14,6 +14,8 @@ import java.util.Map;
 final class ActivityLog {
 
   static final int RECENT = 100;
+  /** The key the gatherer sorts reports by (and drops): the end on the JVM's one monotonic clock. */
+  static final String ORDER = "order";
 
   private final RequestRecord[] recent = new RequestRecord[RECENT];
   private int next;
@@ -95,7 +97,8 @@ final class ActivityLog {
   }
 
   private static JsonObject toJson(RequestRecord r) {
-    JsonObject json = new JsonObject().put("id", r.id).put("end_ms", r.endMillis).put("method", r.method)
+    JsonObject json = new JsonObject().put("id", r.id).put(ORDER, r.endNanos).put("end_ms", r.endMillis)
+        .put("method", r.method)
         .put("path", r.path).put("requested", r.requested).put("model", r.model).put("backend", r.backendRef)
         .put("route", r.route).put("stream", r.stream).put("status", r.status)
         .put("duration_ms", round(r.durationNanos)).put("client_left", r.clientLeft);
@@ -106,7 +109,12 @@ final class ActivityLog {
       json.put("queue_ms", round(r.queueNanos));
     }
     if (r.usage.known()) {
-      json.put("prompt_tokens", r.usage.promptTokens()).put("completion_tokens", r.usage.completionTokens());
+      if (r.usage.promptTokens() >= 0) {
+        json.put("prompt_tokens", r.usage.promptTokens());
+      }
+      if (r.usage.completionTokens() >= 0) {
+        json.put("completion_tokens", r.usage.completionTokens());
+      }
       long decode = decodeNanos(r);
       if (r.usage.completionTokens() > 0 && decode > 0) {
         json.put("tokens_per_s", Math.round(r.usage.completionTokens() * 1e10 / decode) / 10.0);

@@ -92,7 +92,8 @@ public final class ActivityRoutes implements RouteMount {
         });
         report.getJsonArray("recent").forEach(r -> recent.add((JsonObject) r));
       }
-      recent.sort(Comparator.comparingLong((JsonObject r) -> r.getLong("end_ms")).reversed());
+      recent.sort(Comparator.comparingLong((JsonObject r) -> r.getLong(ActivityLog.ORDER)).reversed());
+      recent.forEach(r -> r.remove(ActivityLog.ORDER));
       return new JsonObject().put("time_ms", System.currentTimeMillis())
           .put("models", new JsonArray(new ArrayList<>(models.values())))
           .put("recent", new JsonArray(new ArrayList<>(recent.subList(0, Math.min(RECENT, recent.size())))));

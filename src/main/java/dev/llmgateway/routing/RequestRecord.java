@@ -5,7 +5,7 @@ import io.vertx.core.buffer.Buffer;
 
 /**
  * What happened to one request, filled in as it goes (on its event loop only) and written as one
- * log line when it is over. Never holds a body or a key: the last two chunks of the answer are held
+ * log line when it is over. Never holds a body or a key: the last few chunks of the answer are held
  * (references, no copy) only until the end, to read the backend's {@code usage} from them.
  */
 public final class RequestRecord {
@@ -33,9 +33,13 @@ public final class RequestRecord {
   boolean clientLeft;
   long durationNanos;
   long endMillis;
+  /** For ordering requests of all router instances: nanoTime is one clock across the JVM's threads. */
+  long endNanos;
   Usage usage = Usage.NONE;
-  private Buffer lastChunk;
-  private Buffer chunkBefore;
+  /** The last {@link #TAIL_CHUNKS} non-empty chunks of the answer, a ring (lazily made). */
+  private Buffer[] tail;
+  private int tailNext;
+  static final int TAIL_CHUNKS = 4;
 
   RequestRecord(String id, String method, String path) {
     this.id = id;
@@ -60,25 +64,34 @@ public final class RequestRecord {
       firstByteNanos = System.nanoTime() - startNanos;
     }
     chunks++;
-    chunkBefore = lastChunk;
-    lastChunk = data;
+    if (data.length() > 0) { // an empty end of the answer must not push the usage event out
+      if (tail == null) {
+        tail = new Buffer[TAIL_CHUNKS];
+      }
+      tail[tailNext] = data;
+      tailNext = (tailNext + 1) % TAIL_CHUNKS;
+    }
   }
 
   /** The request is over: its outcome, and the tokens the backend reported (then the chunks go). */
   void finished(int finalStatus, boolean left) {
     status = finalStatus;
     clientLeft = left;
-    durationNanos = System.nanoTime() - startNanos;
+    endNanos = System.nanoTime();
+    durationNanos = endNanos - startNanos;
     endMillis = System.currentTimeMillis();
-    if (finalStatus == 200 && lastChunk != null) {
+    if (finalStatus == 200 && tail != null) {
       try {
-        usage = Usage.find(chunkBefore, lastChunk);
+        Buffer[] inOrder = new Buffer[TAIL_CHUNKS];
+        for (int i = 0; i < TAIL_CHUNKS; i++) {
+          inOrder[i] = tail[(tailNext + i) % TAIL_CHUNKS];
+        }
+        usage = Usage.find(inOrder);
       } catch (RuntimeException unreadable) { // a count is not worth losing the request's log line
         usage = Usage.NONE;
       }
     }
-    lastChunk = null;
-    chunkBefore = null;
+    tail = null;
   }
 
   /** One line in logfmt: {@code key=value} pairs, quoted where needed. */
@@ -102,8 +115,10 @@ public final class RequestRecord {
     }
     field(sb, "bytes_in", Long.toString(bytesIn));
     field(sb, "bytes_out", Long.toString(bytesOut));
-    if (usage.known()) {
+    if (usage.promptTokens() >= 0) {
       field(sb, "prompt_tokens", Long.toString(usage.promptTokens()));
+    }
+    if (usage.completionTokens() >= 0) {
       field(sb, "completion_tokens", Long.toString(usage.completionTokens()));
     }
     if (queueNanos > 0) {

@@ -8,9 +8,10 @@ import java.util.regex.Pattern;
 /**
  * The tokens a backend reported for one answer, read from its {@code usage} object: OpenAI's shape
  * ({@code prompt_tokens}, {@code completion_tokens}), which llama-server, Ollama's /v1 and LiteLLM
- * all write. A plain answer carries it near its end; a stream only when the client asked for
+ * all write, or Anthropic's and the Responses API's ({@code input_tokens}, {@code output_tokens});
+ * or, on Ollama's own API, from the last line's {@code prompt_eval_count} and {@code eval_count}. A plain answer carries it near its end; a stream only when the client asked for
  * {@code stream_options.include_usage}, in its last event. So only the end of the answer is read
- * (at most {@link #TAIL} bytes of each of the last two chunks), once, when the request is over.
+ * (its last {@link #TAIL} bytes, from its last few chunks), once, when the request is over.
  */
 record Usage(long promptTokens, long completionTokens) {
 
@@ -18,24 +19,47 @@ record Usage(long promptTokens, long completionTokens) {
   /** Enough for a final event with usage and llama-server's timings. */
   static final int TAIL = 2048;
 
-  private static final Pattern PROMPT = Pattern.compile("\"prompt_tokens\"\\s*:\\s*(\\d{1,12})");
-  private static final Pattern COMPLETION = Pattern.compile("\"completion_tokens\"\\s*:\\s*(\\d{1,12})");
+  /** OpenAI's names, and Anthropic's (Messages) and the Responses API's. */
+  private static final Pattern PROMPT =
+      Pattern.compile("\"(?:prompt_tokens|input_tokens)\"\\s*:\\s*(\\d{1,12})");
+  private static final Pattern COMPLETION =
+      Pattern.compile("\"(?:completion_tokens|output_tokens)\"\\s*:\\s*(\\d{1,12})");
+  /** Ollama's own API has no usage object: its last line counts the tokens. */
+  private static final Pattern OLLAMA_PROMPT = Pattern.compile("\"prompt_eval_count\"\\s*:\\s*(\\d{1,12})");
+  private static final Pattern OLLAMA_COMPLETION = Pattern.compile("\"eval_count\"\\s*:\\s*(\\d{1,12})");
 
   boolean known() {
     return completionTokens >= 0 || promptTokens >= 0;
   }
 
-  /** The last {@code usage} object in the end of an answer; {@link #NONE} when there is none. */
-  static Usage find(Buffer before, Buffer last) {
-    String tail = tail(before) + tail(last);
+  /**
+   * The last {@code usage} object in the end of an answer, given as its last chunks in order (null
+   * for none); {@link #NONE} when there is none.
+   */
+  static Usage find(Buffer... chunks) {
+    StringBuilder joined = new StringBuilder();
+    for (Buffer chunk : chunks) {
+      joined.append(tail(chunk));
+    }
+    String tail = joined.length() > TAIL ? joined.substring(joined.length() - TAIL) : joined.toString();
     int at = tail.lastIndexOf("\"usage\"");
     if (at < 0) {
-      return NONE;
+      int ollama = tail.lastIndexOf("\"eval_count\"");
+      if (ollama < 0) {
+        return NONE;
+      }
+      int line = tail.lastIndexOf('\n', ollama) + 1;
+      String last = tail.substring(line);
+      return of(number(OLLAMA_PROMPT.matcher(last)), number(OLLAMA_COMPLETION.matcher(last)));
     }
     // Not cut at the first '}': OpenAI nests *_tokens_details objects in it.
     String usage = tail.substring(at);
     long prompt = number(PROMPT.matcher(usage));
     long completion = number(COMPLETION.matcher(usage));
+    return of(prompt, completion);
+  }
+
+  private static Usage of(long prompt, long completion) {
     return prompt < 0 && completion < 0 ? NONE : new Usage(prompt, completion);
   }
 

@@ -30,6 +30,8 @@ class ActivityTest {
   private FakeLlamaServer llama;
   private TestHttp http;
 
+  // The fake has no role: a model with one is started with the gateway, and the start-up probe of an
+  // in-process fake on a busy machine can take it for another program (a process-area matter).
   @BeforeEach
   void start(Vertx vertx, @TempDir Path dir) throws Exception {
     llama = new FakeLlamaServer(vertx, "tiny.gguf");
@@ -40,9 +42,8 @@ class ActivityTest {
             path: tiny.gguf
             host: 127.0.0.1
             port: %d
+            alias: tiny-chat
             max_concurrent: 1
-        main_llm_mode: local
-        main_llm_local: local_models/tiny
         """.formatted(llama.port()), Map.of());
     http = new TestHttp(vertx, gateway.port());
   }
@@ -66,7 +67,7 @@ class ActivityTest {
   @Test
   void listsRecentRequestsWithStatusTimesAndTheBackendsTokenCounts() throws Exception {
     assertEquals(200, http.postJson("/v1/chat/completions", TestHttp.chat("tiny", false)).status());
-    String streamWithUsage = new JsonObject(TestHttp.chat("main", true))
+    String streamWithUsage = new JsonObject(TestHttp.chat("tiny-chat", true))
         .put("stream_options", new JsonObject().put("include_usage", true)).encode();
     assertTrue(http.postJson("/v1/chat/completions", streamWithUsage).body().endsWith("data: [DONE]\n\n"));
     assertEquals(200, http.postJson("/v1/chat/completions", TestHttp.chat("tiny", true)).status());
@@ -79,7 +80,7 @@ class ActivityTest {
       return seen[0] != null && seen[0].getJsonArray("recent").size() == 4;
     });
     JsonObject activity = seen[0];
-    JsonArray recent = activity.getJsonArray("recent");
+    JsonArray recent = activity.getJsonArray("recent"); // newest first
     JsonObject unknown = recent.getJsonObject(0);
     assertEquals(404, unknown.getInteger("status"));
     assertEquals("nope", unknown.getString("requested"));
@@ -93,7 +94,7 @@ class ActivityTest {
     JsonObject counted = recent.getJsonObject(2);
     assertEquals("tiny", counted.getString("model"));
     assertEquals("local_models/tiny", counted.getString("backend"));
-    assertEquals("main", counted.getString("requested"));
+    assertEquals("tiny-chat", counted.getString("requested"));
     assertEquals(5, counted.getInteger("prompt_tokens"));
     assertEquals(4, counted.getInteger("completion_tokens"));
     assertTrue(counted.getDouble("ttfb_ms") > 0 && counted.getDouble("duration_ms") >= counted.getDouble("ttfb_ms"));

@@ -23,6 +23,27 @@ class UsageTest {
   }
 
   @Test
+  void anEmptyLastChunkDoesNotPushTheUsageOut() {
+    RequestRecord r = new RequestRecord("id", "POST", "/v1/chat/completions");
+    r.wrote(Buffer.buffer("data: {\"choices\":[],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":4}}\n\n"));
+    r.wrote(Buffer.buffer("data: [DONE]\n\n"));
+    r.wrote(Buffer.buffer());
+    r.finished(200, false);
+    assertEquals(new Usage(5, 4), r.usage);
+  }
+
+  @Test
+  void readsAnthropicsAndOllamasCounts() {
+    Buffer messageDelta = Buffer.buffer("event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":"
+        + "{\"stop_reason\":\"end_turn\"},\"usage\":{\"output_tokens\":15}}\n\nevent: message_stop\n"
+        + "data: {\"type\":\"message_stop\"}\n\n");
+    assertEquals(new Usage(-1, 15), Usage.find(messageDelta));
+    Buffer ollamaLast = Buffer.buffer("{\"model\":\"qwen2.5:7b\",\"message\":{\"content\":\"\"},\"done\":true,"
+        + "\"total_duration\":5,\"prompt_eval_count\":26,\"prompt_eval_duration\":1,\"eval_count\":298}\n");
+    assertEquals(new Usage(26, 298), Usage.find(ollamaLast));
+  }
+
+  @Test
   void knowsNothingWhenTheAnswerHasNoUsage() {
     Buffer last = Buffer.buffer("data: {\"choices\":[{\"delta\":{},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n");
     assertEquals(Usage.NONE, Usage.find(null, last));
