@@ -1,6 +1,7 @@
 package dev.llmgateway.process;
 
 import io.netty.channel.ConnectTimeoutException;
+import java.util.concurrent.TimeoutException;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
@@ -9,11 +10,12 @@ import java.net.ConnectException;
 
 /**
  * Asks a port who is there: nobody, the kind of server the spec runs (ready or still loading — a
- * loading llama-server answers 503 "Loading model"), or another program.
+ * loading llama-server answers 503 "Loading model"), another program, or something that took the
+ * connection but said nothing in time (a busy server as much as a foreign one: ask again).
  */
 final class PortProbe {
 
-  enum Result { FREE, READY, LOADING, OTHER }
+  enum Result { FREE, READY, LOADING, OTHER, SILENT }
 
   private PortProbe() {
   }
@@ -26,8 +28,9 @@ final class PortProbe {
         .compose(req -> req.send())
         .compose(resp -> resp.body().map(body -> classify(spec.kind(), resp.statusCode(), body.toString())))
         .recover(err -> Future.succeededFuture(
-            err instanceof ConnectException && !(err instanceof ConnectTimeoutException)
-                ? Result.FREE : Result.OTHER));
+            err instanceof ConnectException && !(err instanceof ConnectTimeoutException) ? Result.FREE
+                : err instanceof TimeoutException || err instanceof ConnectTimeoutException ? Result.SILENT
+                : Result.OTHER));
   }
 
   private static Result classify(ChildSpec.Kind kind, int status, String body) {

@@ -22,6 +22,8 @@ import org.slf4j.LoggerFactory;
 final class Supervisor {
 
   private static final Logger LOG = LoggerFactory.getLogger(Supervisor.class);
+  /** How often a port that takes connections but stays silent is asked before it is given up on. */
+  private static final int SILENT_PROBES = 5;
   private static final long HEALTH_POLL_MS = 25;
 
   /** What a supervisor needs from its verticle. */
@@ -229,6 +231,11 @@ final class Supervisor {
     states.waitForNextAttempt();
     int gen = states.newGeneration();
     states.moveTo(ProcessState.STARTING, null);
+    probeBeforeStart(gen, SILENT_PROBES);
+  }
+
+  /** Who is on the port decides: use it, wait for it, refuse, or start ours. */
+  private void probeBeforeStart(int gen, int triesLeft) {
     PortProbe.probe(probeClient, spec).onComplete(ar -> {
       if (!states.isCurrent(gen)) {
         return;
@@ -238,6 +245,16 @@ final class Supervisor {
         case LOADING -> pollHealth(gen, true);
         case OTHER -> fail("port " + spec.port() + " on " + spec.host() + " is in use by another "
             + "program; stop it or give " + spec.id() + " another port");
+        // A server that is busy (or a machine that is) may answer late: ask again before judging.
+        case SILENT -> {
+          if (triesLeft > 1) {
+            probeBeforeStart(gen, triesLeft - 1);
+          } else {
+            fail("port " + spec.port() + " on " + spec.host() + " takes connections but did not answer "
+                + spec.kind().healthPath() + " in " + SILENT_PROBES + " tries; stop the program there or "
+                + "give " + spec.id() + " another port");
+          }
+        }
         case FREE -> {
           if (!spec.local()) {
             states.moveTo(ProcessState.EXTERNAL, spec.host() + " is not this machine: the server there is "

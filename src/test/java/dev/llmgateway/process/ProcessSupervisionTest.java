@@ -250,6 +250,32 @@ class ProcessSupervisionTest {
   }
 
   @Test
+  void asksAgainWhenTheServerOnThePortIsTooBusyToAnswerAtOnce(Vertx vertx) throws Exception {
+    // A llama-server look-alike whose first /health goes unanswered past the probe's 2 s (a busy
+    // machine); later ones are answered.
+    int[] probes = {0};
+    io.vertx.core.http.HttpServer busy = Async.await(vertx.createHttpServer().requestHandler(req -> {
+      if (req.path().equals("/health")) {
+        if (probes[0]++ > 0) {
+          req.response().putHeader("Content-Type", "application/json").end("{\"status\":\"ok\"}");
+        }
+        return; // the first is never answered
+      }
+      req.body().onSuccess(b -> req.response().putHeader("Content-Type", "application/json")
+          .end(new JsonObject().put("object", "chat.completion").put("choices", new JsonArray()
+              .add(new JsonObject().put("index", 0).put("finish_reason", "stop")
+                  .put("message", new JsonObject().put("role", "assistant").put("content", "hi")))).encode()));
+    }).listen(0, "127.0.0.1"));
+    GatewayHarness gw = GatewayHarness.start(vertx, dir, config(entry("busy", "not-downloaded.gguf",
+        busy.actualPort(), null), ""), Map.of());
+    TestHttp http = new TestHttp(vertx, gw.port());
+    assertEquals(200, chat(http, "busy").status());
+    assertEquals("external", state(http, "busy"));
+    assertTrue(probes[0] >= 2, "asked again after the silent probe");
+    assertTrue(spawns("busy").isEmpty());
+  }
+
+  @Test
   void refusesAPortHeldByAnotherProgram(Vertx vertx) throws Exception {
     int port = freePort();
     Async.await(vertx.createHttpServer().requestHandler(r -> r.response().setStatusCode(404).end("not llama"))
