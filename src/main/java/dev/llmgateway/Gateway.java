@@ -11,6 +11,7 @@ import dev.llmgateway.metrics.GatewayMetrics;
 import dev.llmgateway.process.ProcessVerticle;
 import dev.llmgateway.routing.ActivityRoutes;
 import dev.llmgateway.routing.ConcurrencyLimiter;
+import dev.llmgateway.routing.EndpointPools;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.llmgateway.ollama.OllamaVerticle;
@@ -83,6 +84,7 @@ public final class Gateway {
     Function<String, String> env = options.env()::get;
     GatewayMetrics metrics = new GatewayMetrics(options.registry());
     ConcurrencyLimiter limiter = new ConcurrencyLimiter(vertx);
+    EndpointPools pools = new EndpointPools(vertx, metrics);
     ConfigVerticle config = new ConfigVerticle(options.configFile(), options.overrides(),
         options.scanPeriodMs(), env, metrics);
     List<RouterVerticle> routers = new CopyOnWriteArrayList<>();
@@ -102,7 +104,7 @@ public final class Gateway {
         })
         .compose(v -> vertx.deployVerticle(() -> {
           // The page's /admin calls pass the access rule that AdminRoutes mounts first.
-          RouterVerticle router = new RouterVerticle(env, limiter, metrics, randomPortShare,
+          RouterVerticle router = new RouterVerticle(env, limiter, pools, metrics, randomPortShare,
               () -> List.of(new AdminRoutes(), new ActivityRoutes(limiter), new OllamaAdminRoutes(),
                   new OllamaApiRoutes(), new WebPage()));
           routers.add(router);

@@ -35,6 +35,7 @@ public final class RouterVerticle extends VerticleBase {
 
   private final Function<String, String> env;
   private final ConcurrencyLimiter limiter;
+  private final EndpointPools pools;
   private final GatewayMetrics metrics;
   private final int randomPortShare;
 
@@ -50,6 +51,7 @@ public final class RouterVerticle extends VerticleBase {
 
   /**
    * @param limiter shared by every instance: limits hold across event loops
+   * @param pools shared by every instance: the state of the pools' servers
    * @param metrics shared by every verticle
    * @param randomPortShare a negative number, the same for every instance of one gateway: for
    *     {@code port: 0}, Vert.x gives instances listening on the same negative port one shared random
@@ -57,8 +59,9 @@ public final class RouterVerticle extends VerticleBase {
    * @param mounts the other areas' routes ({@code /admin}, the page), fresh for each instance, in
    *     the order they are mounted
    */
-  public RouterVerticle(Function<String, String> env, ConcurrencyLimiter limiter, GatewayMetrics metrics,
-      int randomPortShare, Supplier<List<RouteMount>> mounts) {
+  public RouterVerticle(Function<String, String> env, ConcurrencyLimiter limiter, EndpointPools pools,
+      GatewayMetrics metrics, int randomPortShare, Supplier<List<RouteMount>> mounts) {
+    this.pools = pools;
     this.mounts = mounts;
     this.env = env;
     this.limiter = limiter;
@@ -79,6 +82,8 @@ public final class RouterVerticle extends VerticleBase {
     apis = new NativeApis(vertx);
     // Every instance answers from the one shared map: whichever the bus picks says the same.
     vertx.eventBus().consumer(RoutingBus.APIS, message -> message.reply(apis.snapshot()));
+    vertx.eventBus().localConsumer(RoutingBus.POOLS,
+        message -> message.reply(new JsonObject().put("pools", pools.snapshot())));
     int instances = context.getInstanceCount();
     vertx.eventBus().<JsonObject>localConsumer(ActivityBus.REPORT, msg ->
         vertx.eventBus().send(msg.body().getString("reply_to"), activity.report(instances)));
@@ -142,7 +147,7 @@ public final class RouterVerticle extends VerticleBase {
     RequestLog requestLog = new RequestLog(metrics, () -> catalog.get().config().gateway().requestLog());
     ClientKeys clientKeys = new ClientKeys(() -> catalog.get().config().gateway().apiKeys());
     ProxyHandler proxy = new ProxyHandler(
-        new Dispatch.Services(new Adapters(client, new BackendKeys(env), apis), gate, limiter, metrics), catalog);
+        new Dispatch.Services(new Adapters(client, new BackendKeys(env), apis), gate, limiter, metrics, pools), catalog);
     Cors cors = new Cors(() -> catalog.get().config().gateway().corsOrigins());
     Router router = router(catalog, requestLog, cors, clientKeys);
     Future<Void> mounted = Future.succeededFuture();

@@ -61,7 +61,7 @@ final class SupervisedGate {
   }
 
   private Future<Lease> admit(Backend backend, boolean refused) {
-    if (backend.kind() != Backend.Kind.LLAMA_CPP) {
+    if (backend.kind() != Backend.Kind.LLAMA_CPP || backend.pooled()) { // a pool's servers run elsewhere
       return Future.succeededFuture(Lease.NONE);
     }
     String state = states.get(backend.id());
