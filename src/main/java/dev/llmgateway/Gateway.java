@@ -62,9 +62,11 @@ public final class Gateway {
   private final String host;
   private final int port;
   private final List<String> deployments;
+  private final boolean tls;
 
-  private Gateway(Vertx vertx, String host, int port, List<String> deployments) {
+  private Gateway(Vertx vertx, String host, int port, boolean tls, List<String> deployments) {
     this.vertx = vertx;
+    this.tls = tls;
     this.host = host;
     this.port = port;
     this.deployments = List.copyOf(deployments);
@@ -73,6 +75,11 @@ public final class Gateway {
   /** The address the router listens on. */
   public String host() {
     return host;
+  }
+
+  /** Whether the router listens with TLS (https). */
+  public boolean tls() {
+    return tls;
   }
 
   /** The port the router listens on. */
@@ -117,7 +124,7 @@ public final class Gateway {
             LOG.warn("admin endpoints are off: the gateway listens on {} without an admin token; set "
                 + "gateway.admin_token or LLM_GATEWAY_ADMIN_TOKEN to use them", first.listenHost());
           }
-          return new Gateway(vertx, first.listenHost(), first.actualPort(), ids);
+          return new Gateway(vertx, first.listenHost(), first.actualPort(), first.tls(), ids);
         });
   }
 

@@ -80,7 +80,7 @@ final class ServeCommand implements Callable<Integer> {
       jvmMetrics.bindJvm();
       return null;
     });
-    out.printf("llm-gateway listening on http://%s:%d (config %s)%n",
+    out.printf("llm-gateway listening on %s://%s:%d (config %s)%n", gateway.tls() ? "https" : "http",
         gateway.host(), gateway.port(), config.path());
     out.flush();
     new CountDownLatch(1).await(); // until a signal runs the shutdown hook

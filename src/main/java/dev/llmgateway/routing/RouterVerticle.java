@@ -20,6 +20,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -100,14 +101,30 @@ public final class RouterVerticle extends VerticleBase {
       // HTTP/1.1 only (what OpenAI SDKs, curl and browsers use over plain HTTP): with h2c on, a
       // connection that has not sent its first bytes yet (browsers open spare ones) is neither
       // HTTP/1 nor HTTP/2 and holds a graceful shutdown for the whole grace.
-      return vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true)
-              .setHttp2ClearTextEnabled(false)
-              .setIdleTimeout(idleSeconds).setIdleTimeoutUnit(TimeUnit.SECONDS))
-          .connectionHandler(Connections::quiet)
-          .requestHandler(handler)
+      HeadTimeout heads = new HeadTimeout(vertx, settings.headerTimeoutMs());
+      return vertx.createHttpServer(serverOptions(settings, idleSeconds))
+          .connectionHandler(connection -> {
+            Connections.quiet(connection);
+            heads.connected(connection);
+          })
+          .requestHandler(heads.around(handler))
           .listen(port, settings.host())
           .recover(err -> Future.failedFuture(listenFailure(settings.host(), settings.port(), err)));
     }).onSuccess(s -> server = s);
+  }
+
+  /** HTTP/1.1, over TLS when {@code gateway.tls} is set (the handshake gets the header timeout too). */
+  private static HttpServerOptions serverOptions(GatewaySettings settings, int idleSeconds) {
+    HttpServerOptions options = new HttpServerOptions().setTcpNoDelay(true)
+        .setHttp2ClearTextEnabled(false)
+        .setIdleTimeout(idleSeconds).setIdleTimeoutUnit(TimeUnit.SECONDS);
+    if (settings.tls().enabled()) {
+      options.setSsl(true).setUseAlpn(false)
+          .setKeyCertOptions(new PemKeyCertOptions().setCertPath(settings.tls().certPath())
+              .setKeyPath(settings.tls().keyPath()))
+          .setSslHandshakeTimeout(settings.headerTimeoutMs()).setSslHandshakeTimeoutUnit(TimeUnit.MILLISECONDS);
+    }
+    return options;
   }
 
   /** Stops accepting, lets requests in flight finish (up to the shutdown grace), then closes. */
@@ -130,6 +147,11 @@ public final class RouterVerticle extends VerticleBase {
 
   public String listenHost() {
     return listenHost;
+  }
+
+  /** Whether the listener speaks HTTPS ({@code gateway.tls}). */
+  public boolean tls() {
+    return live.get().config().gateway().tls().enabled();
   }
 
   public boolean hasAdminToken() {
