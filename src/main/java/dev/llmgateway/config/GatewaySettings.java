@@ -24,7 +24,8 @@ public record GatewaySettings(
     long shutdownGraceMs,
     boolean ollamaDiscovery,
     TlsSettings tls,
-    long headerTimeoutMs) {
+    long headerTimeoutMs,
+    ClusterSettings cluster) {
 
   public GatewaySettings {
     apiKeys = java.util.List.copyOf(apiKeys);

@@ -139,7 +139,26 @@ final class SettingsBinder {
         grace(b),
         !Boolean.FALSE.equals(in.bool(b, "ollama_discovery", "gateway")),
         tls(b),
-        headerTimeout == null ? GatewaySettings.DEFAULT_HEADER_TIMEOUT_MS : headerTimeout * 1000);
+        headerTimeout == null ? GatewaySettings.DEFAULT_HEADER_TIMEOUT_MS : headerTimeout * 1000,
+        cluster(b));
+  }
+
+  /** {@code gateway.cluster: {enabled, members: ["host:port", ...], host, port}}. */
+  private ClusterSettings cluster(Map<String, Object> b) {
+    Map<String, Object> c = in.map(b, "cluster", "gateway");
+    if (c == null) {
+      return ClusterSettings.OFF;
+    }
+    java.util.List<String> members = in.strings(c, "members", "gateway.cluster");
+    for (int i = 0; i < members.size(); i++) {
+      String problem = ClusterSettings.problem(members.get(i));
+      if (problem != null) {
+        in.error("gateway.cluster.members[" + i + "]", problem);
+      }
+    }
+    Integer port = in.integer(c, "port", "gateway.cluster", 1, 65535);
+    return new ClusterSettings(Boolean.TRUE.equals(in.bool(c, "enabled", "gateway.cluster")), members,
+        in.string(c, "host", "gateway.cluster"), port == null ? ClusterSettings.DEFAULT_PORT : port);
   }
 
   /** {@code gateway.tls: {cert: <PEM file>, key: <PEM file>}}: both or neither, and both readable. */

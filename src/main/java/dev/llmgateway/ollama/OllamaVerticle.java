@@ -66,7 +66,7 @@ public final class OllamaVerticle extends VerticleBase {
     EventBus bus = vertx.eventBus();
     return bus.<JsonObject>request(ConfigBus.CURRENT, null).map(reply -> {
       config = ConfigSnapshot.fromJson(reply.body()).config();
-      bus.<JsonObject>consumer(ConfigBus.CHANGED, msg -> {
+      bus.<JsonObject>localConsumer(ConfigBus.CHANGED, msg -> {
         GatewayConfig before = config;
         config = ConfigSnapshot.fromJson(msg.body()).config();
         if (before.gateway().ollamaDiscovery() != config.gateway().ollamaDiscovery()
@@ -74,19 +74,19 @@ public final class OllamaVerticle extends VerticleBase {
           discovery.refresh();
         }
       });
-      bus.<JsonObject>consumer(OllamaBus.DISCOVERED_CURRENT, msg -> msg.reply(discovery.current()));
-      bus.<JsonObject>consumer(OllamaBus.RUNNING, msg -> answer(msg,
+      bus.<JsonObject>localConsumer(OllamaBus.DISCOVERED_CURRENT, msg -> msg.reply(discovery.current()));
+      bus.<JsonObject>localConsumer(OllamaBus.RUNNING, msg -> answer(msg,
           client(urlOf(msg)).running()));
-      bus.<JsonObject>consumer(OllamaBus.SHOW, msg -> answer(msg,
+      bus.<JsonObject>localConsumer(OllamaBus.SHOW, msg -> answer(msg,
           client(urlOf(msg)).show(msg.body().getString("model", ""), msg.body().getBoolean("verbose", false))));
-      bus.<JsonObject>consumer(OllamaBus.MODELS, this::models);
-      bus.<JsonObject>consumer(OllamaBus.DELETE_MODEL, this::deleteModel);
-      bus.<JsonObject>consumer(OllamaBus.PULLS_START, this::startPull);
-      bus.<JsonObject>consumer(OllamaBus.PULLS_LIST, msg -> msg.reply(new JsonObject()
+      bus.<JsonObject>localConsumer(OllamaBus.MODELS, this::models);
+      bus.<JsonObject>localConsumer(OllamaBus.DELETE_MODEL, this::deleteModel);
+      bus.<JsonObject>localConsumer(OllamaBus.PULLS_START, this::startPull);
+      bus.<JsonObject>localConsumer(OllamaBus.PULLS_LIST, msg -> msg.reply(new JsonObject()
           .put("pulls", new JsonArray(jobs.all().stream().map(PullJob::toJson).toList()))));
-      bus.<JsonObject>consumer(OllamaBus.PULLS_GET, msg -> withJob(msg, job -> msg.reply(job.toJson())));
-      bus.<JsonObject>consumer(OllamaBus.PULLS_CANCEL, this::cancelPull);
-      bus.<JsonObject>consumer(OllamaBus.SET_MAIN, this::setMain);
+      bus.<JsonObject>localConsumer(OllamaBus.PULLS_GET, msg -> withJob(msg, job -> msg.reply(job.toJson())));
+      bus.<JsonObject>localConsumer(OllamaBus.PULLS_CANCEL, this::cancelPull);
+      bus.<JsonObject>localConsumer(OllamaBus.SET_MAIN, this::setMain);
       discovery.start();
       return null;
     });

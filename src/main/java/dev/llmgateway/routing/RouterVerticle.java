@@ -82,7 +82,7 @@ public final class RouterVerticle extends VerticleBase {
     gate = new SupervisedGate(vertx);
     apis = new NativeApis(vertx);
     // Every instance answers from the one shared map: whichever the bus picks says the same.
-    vertx.eventBus().consumer(RoutingBus.APIS, message -> message.reply(apis.snapshot()));
+    vertx.eventBus().localConsumer(RoutingBus.APIS, message -> message.reply(apis.snapshot()));
     vertx.eventBus().localConsumer(RoutingBus.POOLS,
         message -> message.reply(new JsonObject().put("pools", pools.snapshot())));
     int instances = context.getInstanceCount();

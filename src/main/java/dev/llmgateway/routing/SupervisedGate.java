@@ -36,7 +36,7 @@ final class SupervisedGate {
   }
 
   Future<Void> start() {
-    vertx.eventBus().<JsonObject>consumer(ProcessBus.STATUS, msg -> record(msg.body()));
+    vertx.eventBus().<JsonObject>localConsumer(ProcessBus.STATUS, msg -> record(msg.body()));
     return vertx.eventBus().<JsonObject>request(ProcessBus.LIST, null)
         .map(reply -> {
           JsonArray all = reply.body().getJsonArray("processes");
