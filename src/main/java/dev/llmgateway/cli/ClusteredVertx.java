@@ -89,7 +89,12 @@ final class ClusteredVertx {
       }
     }
     if (cluster.host() != null) {
-      return cluster.host();
+      try { // Hazelcast binds to interfaces by address, not by name
+        return InetAddress.getByName(cluster.host()).getHostAddress();
+      } catch (UnknownHostException e) {
+        throw new BadMembers(configFile + ": gateway.cluster.host: cannot resolve " + cluster.host()
+            + ": give this node's address");
+      }
     }
     if (local == null) {
       throw new BadMembers(configFile + ": gateway.cluster.host is not set and no member of "
