@@ -8,6 +8,7 @@ import dev.llmgateway.metrics.GatewayMetrics;
 import dev.llmgateway.config.GatewayConfig;
 import dev.llmgateway.config.LocalModel;
 import dev.llmgateway.config.MainMode;
+import dev.llmgateway.config.MainSelectionFile;
 import dev.llmgateway.config.OllamaNames;
 import dev.llmgateway.config.Overrides;
 import dev.llmgateway.api.ApiError;
@@ -37,6 +38,8 @@ import org.slf4j.LoggerFactory;
 public final class OllamaVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(OllamaVerticle.class);
+  /** Tells this node's own cluster-wide set-main apart from the others'. */
+  private final String nodeId = java.util.UUID.randomUUID().toString();
   /** How long a finished pull stays readable. */
   static final long RETENTION_MS = TimeUnit.MINUTES.toMillis(10);
   /** How long {@code POST /admin/ollama/pulls} waits for Ollama to accept before answering 202. */
@@ -87,6 +90,8 @@ public final class OllamaVerticle extends VerticleBase {
       bus.<JsonObject>localConsumer(OllamaBus.PULLS_GET, msg -> withJob(msg, job -> msg.reply(job.toJson())));
       bus.<JsonObject>localConsumer(OllamaBus.PULLS_CANCEL, this::cancelPull);
       bus.<JsonObject>localConsumer(OllamaBus.SET_MAIN, this::setMain);
+      // Cluster-wide (the only consumer here that is): another node's set-main, applied to our file.
+      bus.<JsonObject>consumer(OllamaBus.SET_MAIN_CLUSTER, this::replicatedSetMain);
       discovery.start();
       return null;
     });
@@ -226,23 +231,36 @@ public final class OllamaVerticle extends VerticleBase {
   }
 
   private void setMain(Message<JsonObject> msg) {
-    JsonObject body = msg.body();
+    switchMain(msg.body()).onComplete(ar -> {
+      if (ar.succeeded()) {
+        msg.reply(ar.result().toJson().put("applied", true));
+        // Every other gateway of a cluster edits its own llm.yml the same way (alone: nobody hears).
+        vertx.eventBus().publish(OllamaBus.SET_MAIN_CLUSTER, msg.body().copy().put("origin", nodeId));
+      } else {
+        BusErrors.fail(msg, ar.cause());
+      }
+    });
+  }
+
+  private void replicatedSetMain(Message<JsonObject> msg) {
+    if (nodeId.equals(msg.body().getString("origin"))) {
+      return;
+    }
+    switchMain(msg.body()).onFailure(err -> LOG.warn("another gateway of the cluster set the main model "
+        + "to {}; this one could not follow: {}", msg.body().getString("model"), err.getMessage()));
+  }
+
+  private Future<MainSelectionFile.Result> switchMain(JsonObject body) {
     String modeText = body.getString("mode");
     MainMode mode = modeText == null ? null : MainMode.fromYaml(modeText);
     if (modeText != null && mode == null) {
-      BusErrors.fail(msg, ApiError.badRequest("mode must be local, cloud or mix (got \"" + modeText + "\")", "mode"));
-      return;
+      return Future.failedFuture(ApiError.badRequest("mode must be local, cloud or mix (got \""
+          + modeText + "\")", "mode"));
     }
     MainSwitch.Request request = new MainSwitch.Request(body.getString("model"), mode,
         body.getBoolean("check", true), MainSwitch.Origin.ADMIN);
-    new MainSwitch(vertx, Path.of(config.file()), overrides, this::client,
-        MainSwitch.throughConfigVerticle(vertx)).run(request)
-        .onComplete(ar -> {
-          if (ar.succeeded()) {
-            msg.reply(ar.result().toJson().put("applied", true));
-          } else {
-            BusErrors.fail(msg, ar.cause());
-          }
-        });
+    return new MainSwitch(vertx, Path.of(config.file()), overrides, this::client,
+        MainSwitch.throughConfigVerticle(vertx)).run(request);
   }
+
 }

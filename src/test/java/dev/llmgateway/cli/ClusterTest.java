@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two gateways on clustered Vert.x instances joined over TCP/IP on loopback: they form one cluster,
- * pull progress crosses it, and each keeps its own config, catalog and processes (node-local
+ * pull progress crosses it, set-main on one edits every node's llm.yml, and each keeps its own config, catalog and processes (node-local
  * addresses). Slow (Hazelcast), hence the tag.
  */
 @Tag("cluster")
@@ -43,6 +43,12 @@ class ClusterTest {
         cloud_models:
           - id: %s
             path: openai/gpt-4o
+          - id: first
+            path: openai/gpt-4o
+          - id: second
+            path: openai/gpt-4o-mini
+        main_llm_mode: cloud
+        main_llm_cloud: cloud_models/first
         """.formatted(id);
   }
 
@@ -78,6 +84,14 @@ class ClusterTest {
         assertTrue(onA.contains("only-on-a") && !onA.contains("only-on-b"), onA);
         assertTrue(onB.contains("only-on-b") && !onB.contains("only-on-a"), onB);
       }
+
+      // PUT /admin/main on B edits A's llm.yml too (through A's own config verticle).
+      TestHttp.Answer set = new TestHttp(b, gatewayB.port()).send(io.vertx.core.http.HttpMethod.PUT,
+          "/admin/main", "{\"model\": \"cloud_models/second\"}", "application/json");
+      assertEquals(200, set.status(), set.body());
+      Async.until("A follows B's set-main", () -> Async.quietly(() -> Files.readString(
+          dir.resolve("a").resolve("llm.yml"))).contains("main_llm_cloud: cloud_models/second"), JOIN);
+      assertTrue(Files.readString(gatewayB.configFile()).contains("main_llm_cloud: cloud_models/second"));
     } finally {
       Async.await("A leaves", a.close(), JOIN);
       Async.await("B leaves", b.close(), JOIN);
