@@ -38,6 +38,14 @@ public final class OllamaBus {
   private OllamaBus() {
   }
 
+  /**
+   * Cluster-wide: answered (like {@link #PULLS_GET}) by the node running pull {@code id} only, so an
+   * SSE client on another gateway of the cluster can follow it.
+   */
+  public static String pullOwner(String id) {
+    return "llm.ollama.pulls.owner." + id;
+  }
+
   /** Where the progress of pull {@code id} is published. */
   public static String pull(String id) {
     return PULL_PREFIX + id;

@@ -17,6 +17,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
@@ -186,6 +187,10 @@ public final class OllamaVerticle extends VerticleBase {
     PullJob job = started.job();
     if (!started.joined()) {
       LOG.info("pull {} of {} started", job.id(), job.model());
+      // Other gateways of a cluster find this pull here (alone, a consumer nobody else asks).
+      MessageConsumer<JsonObject> owner = vertx.eventBus().consumer(OllamaBus.pullOwner(job.id()),
+          m -> m.reply(job.toJson()));
+      job.call().result().onComplete(ar -> vertx.setTimer(RETENTION_MS, t -> owner.unregister()));
       job.call().result().onComplete(ar -> {
         LOG.info("pull {} of {}: {}", job.id(), job.model(), ar.succeeded() ? "done" : ar.cause().getMessage());
         if (ar.succeeded()) {

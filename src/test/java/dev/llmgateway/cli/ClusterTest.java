@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.llmgateway.bus.OllamaBus;
 import dev.llmgateway.config.ClusterSettings;
 import dev.llmgateway.testing.Async;
+import dev.llmgateway.testing.FakeOllama;
 import dev.llmgateway.testing.GatewayHarness;
 import dev.llmgateway.testing.TestHttp;
 import io.vertx.core.Future;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two gateways on clustered Vert.x instances joined over TCP/IP on loopback: they form one cluster,
- * pull progress crosses it, set-main on one edits every node's llm.yml, and each keeps its own config, catalog and processes (node-local
+ * a pull started on one streams to an SSE client on the other, set-main on one edits every node's llm.yml, and each keeps its own config, catalog and processes (node-local
  * addresses). Slow (Hazelcast), hence the tag.
  */
 @Tag("cluster")
@@ -38,8 +39,10 @@ class ClusterTest {
     }
   }
 
-  private static String models(String id) {
+  private static String models(String id, int ollamaPort) {
     return """
+        gateway:
+          ollama_url: http://127.0.0.1:%d
         cloud_models:
           - id: %s
             path: openai/gpt-4o
@@ -49,7 +52,7 @@ class ClusterTest {
             path: openai/gpt-4o-mini
         main_llm_mode: cloud
         main_llm_cloud: cloud_models/first
-        """.formatted(id);
+        """.formatted(ollamaPort, id);
   }
 
   @Test
@@ -64,8 +67,25 @@ class ClusterTest {
     try {
       Files.createDirectories(dir.resolve("a"));
       Files.createDirectories(dir.resolve("b"));
-      GatewayHarness gatewayA = GatewayHarness.start(a, dir.resolve("a"), models("only-on-a"), Map.of());
-      GatewayHarness gatewayB = GatewayHarness.start(b, dir.resolve("b"), models("only-on-b"), Map.of());
+      FakeOllama ollama = new FakeOllama(a, "qwen2.5:7b");
+      Async.await(ollama.start());
+      GatewayHarness gatewayA = GatewayHarness.start(a, dir.resolve("a"), models("only-on-a", ollama.port()),
+          Map.of());
+      GatewayHarness gatewayB = GatewayHarness.start(b, dir.resolve("b"), models("only-on-b", ollama.port()),
+          Map.of());
+
+      // A pull started on A streams to an SSE client on B, to its end.
+      Promise<Void> release = Promise.promise();
+      ollama.holdPulls(release.future());
+      TestHttp.Answer pull = new TestHttp(a, gatewayA.port()).postJson("/admin/ollama/pulls",
+          new JsonObject().put("model", "qwen2.5:0.5b").encode());
+      assertEquals(202, pull.status(), pull.body());
+      TestHttp.Stream events = new TestHttp(b, gatewayB.port()).openEvents(pull.json().getString("events"));
+      assertEquals(200, events.response().statusCode());
+      assertTrue(events.nextEvent().contains("qwen2.5:0.5b"));
+      release.complete();
+      String rest = events.rest();
+      assertTrue(rest.contains("event: done"), rest);
 
       // Pull progress published on A reaches a listener on B.
       Promise<JsonObject> seen = Promise.promise();
