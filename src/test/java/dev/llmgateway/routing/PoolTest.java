@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.llmgateway.testing.Async;
 import dev.llmgateway.testing.FakeBackend;
+import dev.llmgateway.testing.FakeLiteLlm;
+import dev.llmgateway.testing.FakeLlamaServer;
 import dev.llmgateway.testing.FakeOllama;
 import dev.llmgateway.testing.GatewayHarness;
 import dev.llmgateway.testing.TestHttp;
@@ -193,6 +195,42 @@ class PoolTest {
     assertTrue(message.contains("127.0.0.1:" + a) && message.contains("127.0.0.1:" + b), message);
     assertEquals("unreachable", http.get("/admin/models").json().getJsonArray("models").getJsonObject(0)
         .getString("state"));
+  }
+
+  @Test
+  void poolsLlamaServersOnOtherHostsAndLiteLlmProxiesWithoutStartingAny(Vertx vertx, @TempDir Path dir)
+      throws Exception {
+    FakeLlamaServer llamaOne = new FakeLlamaServer(vertx, "big.gguf");
+    FakeLlamaServer llamaTwo = new FakeLlamaServer(vertx, "big.gguf");
+    FakeLiteLlm liteOne = new FakeLiteLlm(vertx, null);
+    FakeLiteLlm liteTwo = new FakeLiteLlm(vertx, null);
+    for (FakeBackend fake : List.<FakeBackend>of(llamaOne, llamaTwo, liteOne, liteTwo)) {
+      Async.await(fake.start());
+    }
+    GatewayHarness gateway = GatewayHarness.start(vertx, dir, """
+        local_models:
+          - id: big
+            path: big.gguf
+            endpoints: [{host: 127.0.0.1, port: %d}, {host: 127.0.0.1, port: %d}]
+        cloud_models:
+          - id: gpt
+            path: openai/gpt-4o
+            endpoints: [{host: 127.0.0.1, port: %d}, {host: 127.0.0.1, port: %d}]
+        main_llm_local: local_models/big
+        """.formatted(llamaOne.port(), llamaTwo.port(), liteOne.port(), liteTwo.port()), Map.of());
+    TestHttp http = new TestHttp(vertx, gateway.port());
+    for (String model : List.of("big", "big", "gpt", "gpt")) {
+      TestHttp.Answer answer = http.postJson("/v1/chat/completions", TestHttp.chat(model, false));
+      assertEquals(200, answer.status(), answer.body());
+    }
+    for (FakeBackend fake : List.<FakeBackend>of(llamaOne, llamaTwo, liteOne, liteTwo)) {
+      assertEquals(1, chats(fake), "each server got one request");
+    }
+    JsonArray models = http.get("/admin/models").json().getJsonArray("models");
+    assertEquals("external", models.getJsonObject(0).getString("state"), models.encode());
+    assertEquals(2, models.getJsonObject(0).getJsonArray("endpoints").size());
+    assertEquals(List.of(), http.get("/admin/processes").json().getJsonArray("processes").getList(),
+        "the gateway runs none of a pool's servers");
   }
 
   private static Future<TestHttp.Answer> post(Vertx vertx, TestHttp http) {
