@@ -11,6 +11,7 @@ import dev.llmgateway.metrics.GatewayMetrics;
 import dev.llmgateway.process.ProcessVerticle;
 import dev.llmgateway.routing.ActivityRoutes;
 import dev.llmgateway.routing.ConcurrencyLimiter;
+import dev.llmgateway.routing.EndpointPools;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.llmgateway.ollama.OllamaVerticle;
@@ -61,9 +62,11 @@ public final class Gateway {
   private final String host;
   private final int port;
   private final List<String> deployments;
+  private final boolean tls;
 
-  private Gateway(Vertx vertx, String host, int port, List<String> deployments) {
+  private Gateway(Vertx vertx, String host, int port, boolean tls, List<String> deployments) {
     this.vertx = vertx;
+    this.tls = tls;
     this.host = host;
     this.port = port;
     this.deployments = List.copyOf(deployments);
@@ -72,6 +75,11 @@ public final class Gateway {
   /** The address the router listens on. */
   public String host() {
     return host;
+  }
+
+  /** Whether the router listens with TLS (https). */
+  public boolean tls() {
+    return tls;
   }
 
   /** The port the router listens on. */
@@ -83,6 +91,7 @@ public final class Gateway {
     Function<String, String> env = options.env()::get;
     GatewayMetrics metrics = new GatewayMetrics(options.registry());
     ConcurrencyLimiter limiter = new ConcurrencyLimiter(vertx);
+    EndpointPools pools = new EndpointPools(vertx, metrics);
     ConfigVerticle config = new ConfigVerticle(options.configFile(), options.overrides(),
         options.scanPeriodMs(), env, metrics);
     List<RouterVerticle> routers = new CopyOnWriteArrayList<>();
@@ -102,7 +111,7 @@ public final class Gateway {
         })
         .compose(v -> vertx.deployVerticle(() -> {
           // The page's /admin calls pass the access rule that AdminRoutes mounts first.
-          RouterVerticle router = new RouterVerticle(env, limiter, metrics, randomPortShare,
+          RouterVerticle router = new RouterVerticle(env, limiter, pools, metrics, randomPortShare,
               () -> List.of(new AdminRoutes(), new ActivityRoutes(limiter), new OllamaAdminRoutes(),
                   new OllamaApiRoutes(), new WebPage()));
           routers.add(router);
@@ -115,7 +124,7 @@ public final class Gateway {
             LOG.warn("admin endpoints are off: the gateway listens on {} without an admin token; set "
                 + "gateway.admin_token or LLM_GATEWAY_ADMIN_TOKEN to use them", first.listenHost());
           }
-          return new Gateway(vertx, first.listenHost(), first.actualPort(), ids);
+          return new Gateway(vertx, first.listenHost(), first.actualPort(), first.tls(), ids);
         });
   }
 

@@ -61,10 +61,10 @@ final class ModelEvents {
     }
 
     void open() {
-      status = vertx.eventBus().consumer(ProcessBus.STATUS, msg -> schedule());
-      config = vertx.eventBus().consumer(ConfigBus.CHANGED, msg -> schedule());
+      status = vertx.eventBus().localConsumer(ProcessBus.STATUS, msg -> schedule());
+      config = vertx.eventBus().localConsumer(ConfigBus.CHANGED, msg -> schedule());
       stream = new EventStream(vertx, ctx, this::close);
-      configStatus = vertx.eventBus().consumer(ConfigBus.STATUS_CHANGED, msg -> config(msg.body()));
+      configStatus = vertx.eventBus().localConsumer(ConfigBus.STATUS_CHANGED, msg -> config(msg.body()));
       vertx.eventBus().<JsonObject>request(ConfigBus.STATUS, null).onSuccess(reply -> {
         if (configStatusSeen == null) { // else a newer one came meanwhile
           JsonObject status = reply.body().copy();

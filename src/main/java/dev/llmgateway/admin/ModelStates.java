@@ -50,7 +50,10 @@ final class ModelStates {
     Future<JsonObject> apis = vertx.eventBus().<JsonObject>request(RoutingBus.APIS, null)
         .map(reply -> reply.body().getJsonObject("backends"))
         .otherwise(new JsonObject());
-    return apis.compose(known -> vertx.eventBus().<JsonObject>request(ProcessBus.LIST, null)
+    Future<JsonObject> pools = vertx.eventBus().<JsonObject>request(RoutingBus.POOLS, null)
+        .map(reply -> reply.body().getJsonObject("pools"))
+        .otherwise(new JsonObject());
+    return Future.all(apis, pools).compose(both -> vertx.eventBus().<JsonObject>request(ProcessBus.LIST, null)
         .map(reply -> reply.body().getJsonArray("processes"))
         .otherwise(new JsonArray())
         .compose(all -> {
@@ -63,7 +66,8 @@ final class ModelStates {
           }
           List<Future<JsonObject>> rows = new ArrayList<>();
           for (Backend b : current.all()) {
-            rows.add(row(current, b, processes, byPort).map(row -> withApis(row, b, known)));
+            rows.add(row(current, b, processes, byPort, pools.result())
+                .map(row -> withApis(row, b, apis.result())));
           }
           return Future.all(rows).map(done -> {
             JsonArray models = new JsonArray();
@@ -86,11 +90,14 @@ final class ModelStates {
   }
 
   private Future<JsonObject> row(ModelCatalog current, Backend b, Map<String, JsonObject> processes,
-      Map<String, JsonObject> byPort) {
+      Map<String, JsonObject> byPort, JsonObject pools) {
     JsonObject row = new JsonObject().put("id", b.id()).put("ref", b.ref()).put("alias", aliasOf(current, b.ref()))
         .put("type", b.kind().label()).put("backend", b.baseUrl())
         .put("upstream_model", b.upstreamModel())
         .put("roles", new JsonArray(current.rolesOf(b.ref())));
+    if (b.pooled()) {
+      return pooled(row, b, pools.getValue(b.ref()) instanceof JsonObject o ? o : new JsonObject());
+    }
     JsonObject process = b.kind() == Backend.Kind.LLAMA_CPP ? processes.get(b.id())
         : b.kind() == Backend.Kind.CLOUD ? byPort.get(b.host() + ":" + b.port()) : null;
     if (process != null) {
@@ -102,6 +109,32 @@ final class ModelStates {
     return reachable(b).map(up -> up ? row.put("state", "external")
         : row.put("state", "unreachable").put("message", "nothing answers at " + b.baseUrl() + ": "
             + b.startHint()));
+  }
+
+  /**
+   * A pool: {@code "endpoints": [{"endpoint": "host:port", "state": "up"|"down"|"unreachable", ...}]};
+   * the entry is {@code external} while one is up. A server no request has gone to yet is probed now.
+   */
+  private Future<JsonObject> pooled(JsonObject row, Backend b, JsonObject known) {
+    List<Future<JsonObject>> endpoints = new ArrayList<>();
+    for (Backend.Target t : b.endpoints()) {
+      JsonObject seen = known.getValue(t.authority()) instanceof JsonObject o ? o.copy() : null;
+      Future<JsonObject> one = seen != null ? Future.succeededFuture(seen)
+          : reachable(b.at(t)).map(up -> new JsonObject().put("state", up ? "up" : "unreachable")
+              .put("weight", t.weight()).put("in_flight", 0).put("requests", 0));
+      endpoints.add(one.map(e -> new JsonObject().put("endpoint", t.authority()).put("host", t.host())
+          .put("port", t.port()).mergeIn(e)));
+    }
+    return Future.all(endpoints).map(done -> {
+      JsonArray list = new JsonArray();
+      endpoints.forEach(f -> list.add(f.result()));
+      boolean anyUp = endpoints.stream().anyMatch(f -> "up".equals(f.result().getString("state")));
+      row.put("endpoints", list).put("state", anyUp ? "external" : "unreachable");
+      if (!anyUp) {
+        row.put("message", "no server of this pool answers: " + b.startHint());
+      }
+      return row;
+    });
   }
 
   private static String aliasOf(ModelCatalog current, String ref) {

@@ -51,7 +51,7 @@ final class ProcessAdminRoutes {
     boolean[] tailSent = {false};
     EventStream[] stream = {null};
     // Subscribe before asking for the tail, so no line falls between the two.
-    MessageConsumer<JsonObject> live = vertx.eventBus().consumer(ProcessBus.LOG_PREFIX + id, msg -> {
+    MessageConsumer<JsonObject> live = vertx.eventBus().localConsumer(ProcessBus.LOG_PREFIX + id, msg -> {
       if (tailSent[0]) {
         stream[0].offer("log", msg.body());
       } else {

@@ -18,6 +18,11 @@ public final class OllamaBus {
   public static final String PULLS_CANCEL = "llm.ollama.pulls.cancel";
   public static final String SET_MAIN = "llm.ollama.main.set";
   /**
+   * Published cluster-wide after a node applied {@code PUT /admin/main}: the same request plus
+   * {@code "origin"} (that node's id); every other node applies it to its own {@code llm.yml}.
+   */
+  public static final String SET_MAIN_CLUSTER = "llm.ollama.main.set.cluster";
+  /**
    * Published whenever the Ollama server's list of models changes (polled, and after pulls and
    * deletes): {@code {"url", "models": [...]}} with each model as {@code /api/tags} gives it. Empty
    * when {@code gateway.ollama_discovery} is off.
@@ -31,6 +36,14 @@ public final class OllamaBus {
   public static final String SHOW = "llm.ollama.show";
 
   private OllamaBus() {
+  }
+
+  /**
+   * Cluster-wide: answered (like {@link #PULLS_GET}) by the node running pull {@code id} only, so an
+   * SSE client on another gateway of the cluster can follow it.
+   */
+  public static String pullOwner(String id) {
+    return "llm.ollama.pulls.owner." + id;
   }
 
   /** Where the progress of pull {@code id} is published. */

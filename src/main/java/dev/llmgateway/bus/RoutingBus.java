@@ -9,6 +9,13 @@ public final class RoutingBus {
 
   public static final String APIS = "llm.routing.apis";
 
+  /**
+   * Answers (any message) with the state of every pooled entry's servers:
+   * {@code {"pools": {"<ref>": {"<host:port>": {"state": "up"|"down", "weight", "in_flight", "requests",
+   * "message"}}}}}.
+   */
+  public static final String POOLS = "llm.routing.pools";
+
   private RoutingBus() {
   }
 }

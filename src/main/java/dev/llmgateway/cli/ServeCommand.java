@@ -1,7 +1,9 @@
 package dev.llmgateway.cli;
 
 import dev.llmgateway.Gateway;
+import dev.llmgateway.config.ClusterSettings;
 import dev.llmgateway.config.ConfigException;
+import dev.llmgateway.config.ConfigReader;
 import dev.llmgateway.config.Overrides;
 import dev.llmgateway.metrics.GatewayMetrics;
 import io.vertx.core.Vertx;
@@ -42,6 +44,20 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--instances", description = "HTTP server instances (default: one per CPU core)")
   private Integer instances;
 
+  @Option(names = "--cluster", description = "join the other gateways of gateway.cluster.members "
+      + "(Hazelcast, TCP/IP; also gateway.cluster.enabled: true)")
+  private boolean cluster;
+
+  @Option(names = "--cluster-members", split = ",", paramLabel = "HOST:PORT",
+      description = "the cluster's members (default: gateway.cluster.members)")
+  private java.util.List<String> clusterMembers;
+
+  @Option(names = "--cluster-host", description = "this node's cluster address (default: gateway.cluster.host)")
+  private String clusterHost;
+
+  @Option(names = "--cluster-port", description = "this node's cluster port (default: gateway.cluster.port, else 5701)")
+  private Integer clusterPort;
+
   @Spec
   private CommandSpec spec;
 
@@ -56,7 +72,15 @@ final class ServeCommand implements Callable<Integer> {
     }
     // Vert.x's own metrics SPI is left off: its per-request HTTP metrics duplicate the gateway's
     // (with worse labels), and starting it costs ~100 ms; JVM metrics are bound once listening.
-    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+    Vertx vertx;
+    try {
+      ClusterSettings clustering = clustering(overrides);
+      vertx = clustering.enabled()
+          ? ClusteredVertx.start(clustering, config.path().toString()).await()
+          : Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+    } catch (Throwable failure) {
+      return explain(failure, err);
+    }
     Gateway gateway;
     try {
       gateway = Gateway.start(vertx, options).await();
@@ -80,11 +104,26 @@ final class ServeCommand implements Callable<Integer> {
       jvmMetrics.bindJvm();
       return null;
     });
-    out.printf("llm-gateway listening on http://%s:%d (config %s)%n",
+    out.printf("llm-gateway listening on %s://%s:%d (config %s)%n", gateway.tls() ? "https" : "http",
         gateway.host(), gateway.port(), config.path());
     out.flush();
     new CountDownLatch(1).await(); // until a signal runs the shutdown hook
     return Main.OK;
+  }
+
+  /**
+   * The cluster settings, read before Vert.x starts (the clustered one is another kind of Vert.x).
+   * The file is parsed here only when it can turn clustering on: a single node starts as fast as before.
+   */
+  private ClusterSettings clustering(Overrides overrides) throws Exception {
+    boolean mentioned = java.nio.file.Files.isReadable(config.path())
+        && java.nio.file.Files.readString(config.path()).contains("cluster:");
+    if (!cluster && !mentioned) {
+      return ClusterSettings.OFF;
+    }
+    ClusterSettings inFile = ConfigReader.read(config.path(), overrides).config().gateway().cluster();
+    return cluster || inFile.enabled() ? inFile.enabledWith(clusterMembers, clusterHost, clusterPort)
+        : ClusterSettings.OFF;
   }
 
   private static void closeQuietly(Vertx vertx) {

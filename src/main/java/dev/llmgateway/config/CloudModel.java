@@ -18,12 +18,14 @@ public record CloudModel(
     String description,
     boolean available,
     Integer maxConcurrent,
-    Integer requestTimeoutSeconds) {
+    Integer requestTimeoutSeconds,
+    List<PoolEndpoint> endpoints) {
 
   public static final String REF_PREFIX = "cloud_models/";
 
   public CloudModel {
     capabilities = List.copyOf(capabilities);
+    endpoints = List.copyOf(endpoints);
   }
 
   public String ref() {

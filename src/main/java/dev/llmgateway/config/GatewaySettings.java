@@ -4,6 +4,8 @@ package dev.llmgateway.config;
  * The gateway's own settings: the optional {@code gateway:} block, with flags and environment
  * variables applied on top (flag over env over file). {@code adminToken} is a secret.
  * {@code ollamaDiscovery}: the Ollama server's models are usable without entries (default true).
+ * {@code tls}: HTTPS on the listener; {@code headerTimeoutMs}: how long a connection may take to send
+ * a request head ({@code gateway.header_timeout_seconds}, also the keep-alive idle limit).
  */
 public record GatewaySettings(
     String host,
@@ -20,7 +22,10 @@ public record GatewaySettings(
     java.util.List<String> apiKeys,
     java.util.List<String> corsOrigins,
     long shutdownGraceMs,
-    boolean ollamaDiscovery) {
+    boolean ollamaDiscovery,
+    TlsSettings tls,
+    long headerTimeoutMs,
+    ClusterSettings cluster) {
 
   public GatewaySettings {
     apiKeys = java.util.List.copyOf(apiKeys);
@@ -33,6 +38,8 @@ public record GatewaySettings(
   public static final long DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
   public static final long DEFAULT_REQUEST_TIMEOUT_MS = 600_000;
   public static final long DEFAULT_SHUTDOWN_GRACE_MS = 30_000;
+  /** A client has this long to send a request's whole head (a slowloris client gets no longer). */
+  public static final long DEFAULT_HEADER_TIMEOUT_MS = 10_000;
 
   @Override
   public String toString() {

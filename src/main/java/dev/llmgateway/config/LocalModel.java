@@ -6,6 +6,9 @@ import java.util.List;
  * One {@code local_models} entry. For {@link ModelType#LLAMA_CPP} {@code path} is a GGUF file under
  * {@code model_path}; for {@link ModelType#OLLAMA} it is the Ollama model name ({@code qwen2.5:7b}).
  * {@code ttlSeconds} and {@code startupTimeoutSeconds} are per-entry overrides (null: the gateway's).
+ * {@code endpoints} (empty unless the entry lists {@code endpoints:}) are servers the gateway spreads
+ * the entry's requests over; {@code host}/{@code port} are then the first one's. A llama.cpp entry
+ * with endpoints names servers running elsewhere: the gateway starts none.
  */
 public record LocalModel(
     String id,
@@ -24,12 +27,14 @@ public record LocalModel(
     Integer ttlSeconds,
     Integer startupTimeoutSeconds,
     Integer maxConcurrent,
-    Integer requestTimeoutSeconds) {
+    Integer requestTimeoutSeconds,
+    List<PoolEndpoint> endpoints) {
 
   public static final String REF_PREFIX = "local_models/";
 
   public LocalModel {
     capabilities = List.copyOf(capabilities);
+    endpoints = List.copyOf(endpoints);
     lora = List.copyOf(lora);
     supportedMedia = List.copyOf(supportedMedia);
   }

@@ -63,7 +63,13 @@ final class ModelEntriesBinder {
       }
       String host = in.string(e, "host", where);
       Integer port = in.integer(e, "port", where, 1, 65535);
-      if (type == ModelType.OLLAMA) {
+      List<PoolEndpoint> endpoints = endpoints(e, where);
+      if (!endpoints.isEmpty()) {
+        host = endpoints.get(0).host();
+        port = endpoints.get(0).port();
+      } else if (e.containsKey("endpoints")) {
+        continue; // reported
+      } else if (type == ModelType.OLLAMA) {
         if (host == null) {
           host = ollamaHost;
         }
@@ -93,7 +99,7 @@ final class ModelEntriesBinder {
           in.integer(e, "ttl", where, 0, Integer.MAX_VALUE),
           in.integer(e, "startup_timeout", where, 1, 86_400),
           in.integer(e, "max_concurrent", where, 1, 100_000),
-          in.integer(e, "request_timeout", where, 1, 86_400));
+          in.integer(e, "request_timeout", where, 1, 86_400), endpoints);
       if (id != null && path != null && port != null) {
         out.add(model);
       }
@@ -122,6 +128,13 @@ final class ModelEntriesBinder {
       }
       String host = in.string(e, "host", where);
       Integer port = in.integer(e, "port", where, 1, 65535);
+      List<PoolEndpoint> endpoints = endpoints(e, where);
+      if (!endpoints.isEmpty()) {
+        host = endpoints.get(0).host();
+        port = endpoints.get(0).port();
+      } else if (e.containsKey("endpoints")) {
+        continue; // reported
+      }
       Boolean available = in.bool(e, "available", where);
       String keyName = in.string(e, "api_key_name", where);
       if (keyName != null && !ENV_NAME.matcher(keyName).matches()) {
@@ -136,12 +149,69 @@ final class ModelEntriesBinder {
           in.string(e, "api_key", where), in.strings(e, "capabilities", where),
           in.string(e, "description", where), available == null || available,
           in.integer(e, "max_concurrent", where, 1, 100_000),
-          in.integer(e, "request_timeout", where, 1, 86_400));
+          in.integer(e, "request_timeout", where, 1, 86_400), endpoints);
       if (id != null && path != null && (port != null || !e.containsKey("port"))) {
         out.add(model);
       }
     }
     return out;
+  }
+
+  /**
+   * {@code endpoints: [{host, port, weight}]}: the servers of a pool, instead of one host/port. Empty
+   * when absent; empty too (with the problems reported) when anything in it is wrong.
+   */
+  private List<PoolEndpoint> endpoints(Map<String, Object> e, String where) {
+    if (!e.containsKey("endpoints")) {
+      return List.of();
+    }
+    String at = where + ".endpoints";
+    if (e.containsKey("host") || e.containsKey("port")) {
+      in.error(at, "replaces host and port: remove host/port from this entry, or remove endpoints");
+      return List.of();
+    }
+    List<Object> items = in.list(e, "endpoints", where);
+    if (items.isEmpty()) {
+      if (e.get("endpoints") == null || e.get("endpoints") instanceof List) {
+        in.error(at, "lists no server: give at least one {host: ..., port: ...}");
+      }
+      return List.of();
+    }
+    List<PoolEndpoint> out = new ArrayList<>();
+    Map<String, String> seen = new HashMap<>();
+    boolean broken = false;
+    for (int i = 0; i < items.size(); i++) {
+      String itemAt = at + "[" + i + "]";
+      if (!(items.get(i) instanceof Map<?, ?>)) {
+        in.error(itemAt, "must be a mapping such as {host: 10.0.0.5, port: 11434} (got "
+            + ValueReader.describe(items.get(i)) + ")");
+        broken = true;
+        continue;
+      }
+      @SuppressWarnings("unchecked")
+      Map<String, Object> item = (Map<String, Object>) items.get(i);
+      String host = in.string(item, "host", itemAt);
+      Integer port = in.integer(item, "port", itemAt, 1, 65535);
+      Integer weight = in.integer(item, "weight", itemAt, 1, 1000);
+      if (host == null) {
+        in.error(itemAt + ".host", "is required: the address of this server, e.g. host: 10.0.0.5");
+      }
+      if (port == null && !item.containsKey("port")) {
+        in.error(itemAt + ".port", "is required: the port this server listens on, e.g. port: 11434");
+      }
+      if (host == null || port == null || (weight == null && item.containsKey("weight"))) {
+        broken = true;
+        continue;
+      }
+      PoolEndpoint endpoint = new PoolEndpoint(host, port, weight == null ? 1 : weight);
+      String earlier = seen.putIfAbsent(endpoint.authority(), itemAt);
+      if (earlier != null) {
+        in.error(itemAt, endpoint.authority() + " is listed twice (also " + earlier + ")");
+        broken = true;
+      }
+      out.add(endpoint);
+    }
+    return broken ? List.of() : out;
   }
 
   @SuppressWarnings("unchecked")

@@ -120,6 +120,7 @@ final class SettingsBinder {
     Long maxBody = in.longValue(b, "max_body_bytes", "gateway", 1024, Integer.MAX_VALUE);
     Long connect = in.longValue(b, "connect_timeout_seconds", "gateway", 1, 3600);
     Long request = in.longValue(b, "request_timeout_seconds", "gateway", 1, 86_400);
+    Long headerTimeout = in.longValue(b, "header_timeout_seconds", "gateway", 1, 3600);
     SupervisionSettings supervision = supervision(b);
     return new GatewaySettings(
         host == null ? GatewaySettings.DEFAULT_HOST : host,
@@ -136,7 +137,50 @@ final class SettingsBinder {
         apiKeys(b, ov),
         in.strings(b, "cors_origins", "gateway"),
         grace(b),
-        !Boolean.FALSE.equals(in.bool(b, "ollama_discovery", "gateway")));
+        !Boolean.FALSE.equals(in.bool(b, "ollama_discovery", "gateway")),
+        tls(b),
+        headerTimeout == null ? GatewaySettings.DEFAULT_HEADER_TIMEOUT_MS : headerTimeout * 1000,
+        cluster(b));
+  }
+
+  /** {@code gateway.cluster: {enabled, members: ["host:port", ...], host, port}}. */
+  private ClusterSettings cluster(Map<String, Object> b) {
+    Map<String, Object> c = in.map(b, "cluster", "gateway");
+    if (c == null) {
+      return ClusterSettings.OFF;
+    }
+    java.util.List<String> members = in.strings(c, "members", "gateway.cluster");
+    for (int i = 0; i < members.size(); i++) {
+      String problem = ClusterSettings.problem(members.get(i));
+      if (problem != null) {
+        in.error("gateway.cluster.members[" + i + "]", problem);
+      }
+    }
+    Integer port = in.integer(c, "port", "gateway.cluster", 1, 65535);
+    return new ClusterSettings(Boolean.TRUE.equals(in.bool(c, "enabled", "gateway.cluster")), members,
+        in.string(c, "host", "gateway.cluster"), port == null ? ClusterSettings.DEFAULT_PORT : port);
+  }
+
+  /** {@code gateway.tls: {cert: <PEM file>, key: <PEM file>}}: both or neither, and both readable. */
+  private TlsSettings tls(Map<String, Object> b) {
+    Map<String, Object> tls = in.map(b, "tls", "gateway");
+    if (tls == null) {
+      return TlsSettings.OFF;
+    }
+    String cert = in.string(tls, "cert", "gateway.tls");
+    String key = in.string(tls, "key", "gateway.tls");
+    boolean ok = true;
+    for (String[] k : new String[][] {{"cert", cert, "the certificate (chain), PEM"},
+        {"key", key, "the private key of the certificate, PEM"}}) {
+      if (k[1] == null) {
+        in.error("gateway.tls." + k[0], "is required with gateway.tls: the path of " + k[2]);
+        ok = false;
+      } else if (!java.nio.file.Files.isReadable(java.nio.file.Path.of(k[1]))) {
+        in.error("gateway.tls." + k[0], "cannot read " + k[1] + ": give the path of " + k[2]);
+        ok = false;
+      }
+    }
+    return ok ? new TlsSettings(cert, key) : TlsSettings.OFF;
   }
 
   /** Client keys for /v1: {@code gateway.api_keys} plus {@code LLM_GATEWAY_API_KEYS} (comma-separated). */

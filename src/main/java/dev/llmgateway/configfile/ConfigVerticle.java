@@ -84,9 +84,9 @@ public final class ConfigVerticle extends VerticleBase {
         return Future.failedFuture(lastError != null ? lastError
             : unexpected(new IllegalStateException("the file changed while it was being read; try again")));
       }
-      vertx.eventBus().consumer(ConfigBus.CURRENT, msg -> msg.reply(payload()));
-      vertx.eventBus().consumer(ConfigBus.STATUS, msg -> msg.reply(status()));
-      vertx.eventBus().<JsonObject>consumer(ConfigBus.EDIT, this::edit);
+      vertx.eventBus().localConsumer(ConfigBus.CURRENT, msg -> msg.reply(payload()));
+      vertx.eventBus().localConsumer(ConfigBus.STATUS, msg -> msg.reply(status()));
+      vertx.eventBus().<JsonObject>localConsumer(ConfigBus.EDIT, this::edit);
       timerId = vertx.setPeriodic(scanPeriodMs, t -> {
         if (scan.isComplete()) {
           check();

@@ -33,6 +33,7 @@ public final class GatewayMetrics {
   private final Map<RequestKey, RequestMeters> requestMeters = new ConcurrentHashMap<>();
   private final Map<String, String> processStates = new ConcurrentHashMap<>();
   private final Map<String, Boolean> queueGauges = new ConcurrentHashMap<>();
+  private final Map<String, Boolean> endpointGauges = new ConcurrentHashMap<>();
 
   public GatewayMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -98,6 +99,26 @@ public final class GatewayMetrics {
           .tag("model", m).register(registry);
       return true;
     });
+  }
+
+  /**
+   * The gauges of one server of a pool, registered once: {@code llm_gateway_endpoint_in_flight} and
+   * {@code llm_gateway_endpoint_up} (1 up, 0 marked down), labelled by model and {@code host:port}.
+   */
+  public void endpoint(String model, String endpoint, Supplier<Number> inFlight, Supplier<Number> up) {
+    endpointGauges.computeIfAbsent(model + " " + endpoint, k -> {
+      Gauge.builder("llm.gateway.endpoint.in.flight", inFlight).description("Requests in flight on a pool's server")
+          .tags("model", model, "endpoint", endpoint).register(registry);
+      Gauge.builder("llm.gateway.endpoint.up", up).description("1 while a pool's server takes requests, 0 while marked down")
+          .tags("model", model, "endpoint", endpoint).register(registry);
+      return true;
+    });
+  }
+
+  /** A request sent to a pool's server; {@code outcome} is ok or why it failed (refused, timeout, ...). */
+  public void endpointRequest(String model, String endpoint, String outcome) {
+    Counter.builder("llm.gateway.endpoint.requests").description("Requests sent to a pool's server")
+        .tags("model", model, "endpoint", endpoint, "outcome", outcome).register(registry).increment();
   }
 
   public void fallback(String model, String from, String to) {

@@ -1,10 +1,13 @@
 package dev.llmgateway.model;
 
+import java.util.List;
+
 /**
  * Where a resolved model is served and how to address it: {@code upstreamModel} replaces the client's
  * {@code model}; {@code apiKey} (cloud only) is a secret and never printed; {@code maxConcurrent} is
  * how many requests it takes at once; {@code timeoutMs} the longest silence allowed from it;
- * {@code idleStopMs} and {@code startupTimeoutMs} matter for the servers the gateway runs.
+ * {@code idleStopMs} and {@code startupTimeoutMs} matter for the servers the gateway runs;
+ * {@code endpoints} is empty unless the entry is a pool.
  */
 public record Backend(
     String ref,
@@ -19,7 +22,30 @@ public record Backend(
     long timeoutMs,
     Serves serves,
     long idleStopMs,
-    long startupTimeoutMs) {
+    long startupTimeoutMs,
+    List<Target> endpoints) {
+
+  public Backend {
+    endpoints = List.copyOf(endpoints);
+  }
+
+  /** One server of a pool ({@code endpoints:}), with its share of the requests. */
+  public record Target(String host, int port, int weight) {
+    public String authority() {
+      return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+    }
+  }
+
+  /** Spread over several servers: the router picks one per request ({@code host}/{@code port} are the first's). */
+  public boolean pooled() {
+    return !endpoints.isEmpty();
+  }
+
+  /** This backend as served by one server of its pool: where one attempt goes. */
+  public Backend at(Target target) {
+    return new Backend(ref, id, kind, target.host(), target.port(), upstreamModel, apiKeyName, apiKey,
+        maxConcurrent, timeoutMs, serves, idleStopMs, startupTimeoutMs, endpoints);
+  }
 
   /** What a backend answers: a llama-server runs for embeddings, for reranking or for generation. */
   public enum Serves {

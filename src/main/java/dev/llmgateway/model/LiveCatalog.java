@@ -29,10 +29,10 @@ public final class LiveCatalog implements Supplier<ModelCatalog> {
   public static Future<LiveCatalog> follow(Vertx vertx) {
     LiveCatalog live = new LiveCatalog();
     // Subscribed before asking, so no change falls between the answer and the subscription.
-    vertx.eventBus().<JsonObject>consumer(OllamaBus.DISCOVERED, msg -> live.discovered(msg.body()));
+    vertx.eventBus().<JsonObject>localConsumer(OllamaBus.DISCOVERED, msg -> live.discovered(msg.body()));
     return vertx.eventBus().<JsonObject>request(ConfigBus.CURRENT, null).compose(reply -> {
       live.apply(reply.body());
-      vertx.eventBus().<JsonObject>consumer(ConfigBus.CHANGED, msg -> live.apply(msg.body()));
+      vertx.eventBus().<JsonObject>localConsumer(ConfigBus.CHANGED, msg -> live.apply(msg.body()));
       return vertx.eventBus().<JsonObject>request(OllamaBus.DISCOVERED_CURRENT, null)
           .map(current -> {
             live.discovered(current.body());

@@ -8,6 +8,7 @@ import dev.llmgateway.config.GatewayConfig;
 import dev.llmgateway.config.LocalModel;
 import dev.llmgateway.config.OllamaNames;
 import dev.llmgateway.config.OllamaUrl;
+import dev.llmgateway.config.PoolEndpoint;
 import dev.llmgateway.config.Roles;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -81,7 +82,7 @@ public final class ModelCatalog {
     Backend b = new Backend(ref, name, Backend.Kind.OLLAMA, host, OllamaUrl.port(url), name, null, null,
         c.maxConcurrentLocal() != null ? c.maxConcurrentLocal() : ConcurrencySettings.DEFAULT_OLLAMA,
         config.gateway().requestTimeoutMs(), Backend.Serves.ANYTHING, 0,
-        config.gateway().supervision().startupTimeoutMs());
+        config.gateway().supervision().startupTimeoutMs(), List.of());
     byRef.put(ref, b);
     byName.putIfAbsent(name, b);
     String latest = ":latest";
@@ -194,7 +195,7 @@ public final class ModelCatalog {
         timeout(m.requestTimeoutSeconds()), serves,
         m.ttlSeconds() != null ? m.ttlSeconds() * 1000L : config.gateway().supervision().ttlMs(),
         m.startupTimeoutSeconds() != null ? m.startupTimeoutSeconds() * 1000L
-            : config.gateway().supervision().startupTimeoutMs());
+            : config.gateway().supervision().startupTimeoutMs(), targets(m.endpoints()));
   }
 
   private Backend backend(CloudModel m) {
@@ -202,7 +203,11 @@ public final class ModelCatalog {
         : config.gateway().concurrency().maxConcurrentCloud();
     return new Backend(m.ref(), m.id(), Backend.Kind.CLOUD, m.host(), m.port(), m.path(),
         m.apiKeyName(), m.apiKey(), limit, timeout(m.requestTimeoutSeconds()), Backend.Serves.ANYTHING,
-        0, config.gateway().supervision().startupTimeoutMs());
+        0, config.gateway().supervision().startupTimeoutMs(), targets(m.endpoints()));
+  }
+
+  private static List<Backend.Target> targets(List<PoolEndpoint> endpoints) {
+    return endpoints.stream().map(e -> new Backend.Target(e.host(), e.port(), e.weight())).toList();
   }
 
   /** An entry's request_timeout, else the gateway's request_timeout_seconds. */

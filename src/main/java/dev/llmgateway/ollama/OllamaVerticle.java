@@ -8,6 +8,7 @@ import dev.llmgateway.metrics.GatewayMetrics;
 import dev.llmgateway.config.GatewayConfig;
 import dev.llmgateway.config.LocalModel;
 import dev.llmgateway.config.MainMode;
+import dev.llmgateway.config.MainSelectionFile;
 import dev.llmgateway.config.OllamaNames;
 import dev.llmgateway.config.Overrides;
 import dev.llmgateway.api.ApiError;
@@ -16,6 +17,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
@@ -37,6 +39,8 @@ import org.slf4j.LoggerFactory;
 public final class OllamaVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(OllamaVerticle.class);
+  /** Tells this node's own cluster-wide set-main apart from the others'. */
+  private final String nodeId = java.util.UUID.randomUUID().toString();
   /** How long a finished pull stays readable. */
   static final long RETENTION_MS = TimeUnit.MINUTES.toMillis(10);
   /** How long {@code POST /admin/ollama/pulls} waits for Ollama to accept before answering 202. */
@@ -66,7 +70,7 @@ public final class OllamaVerticle extends VerticleBase {
     EventBus bus = vertx.eventBus();
     return bus.<JsonObject>request(ConfigBus.CURRENT, null).map(reply -> {
       config = ConfigSnapshot.fromJson(reply.body()).config();
-      bus.<JsonObject>consumer(ConfigBus.CHANGED, msg -> {
+      bus.<JsonObject>localConsumer(ConfigBus.CHANGED, msg -> {
         GatewayConfig before = config;
         config = ConfigSnapshot.fromJson(msg.body()).config();
         if (before.gateway().ollamaDiscovery() != config.gateway().ollamaDiscovery()
@@ -74,19 +78,21 @@ public final class OllamaVerticle extends VerticleBase {
           discovery.refresh();
         }
       });
-      bus.<JsonObject>consumer(OllamaBus.DISCOVERED_CURRENT, msg -> msg.reply(discovery.current()));
-      bus.<JsonObject>consumer(OllamaBus.RUNNING, msg -> answer(msg,
+      bus.<JsonObject>localConsumer(OllamaBus.DISCOVERED_CURRENT, msg -> msg.reply(discovery.current()));
+      bus.<JsonObject>localConsumer(OllamaBus.RUNNING, msg -> answer(msg,
           client(urlOf(msg)).running()));
-      bus.<JsonObject>consumer(OllamaBus.SHOW, msg -> answer(msg,
+      bus.<JsonObject>localConsumer(OllamaBus.SHOW, msg -> answer(msg,
           client(urlOf(msg)).show(msg.body().getString("model", ""), msg.body().getBoolean("verbose", false))));
-      bus.<JsonObject>consumer(OllamaBus.MODELS, this::models);
-      bus.<JsonObject>consumer(OllamaBus.DELETE_MODEL, this::deleteModel);
-      bus.<JsonObject>consumer(OllamaBus.PULLS_START, this::startPull);
-      bus.<JsonObject>consumer(OllamaBus.PULLS_LIST, msg -> msg.reply(new JsonObject()
+      bus.<JsonObject>localConsumer(OllamaBus.MODELS, this::models);
+      bus.<JsonObject>localConsumer(OllamaBus.DELETE_MODEL, this::deleteModel);
+      bus.<JsonObject>localConsumer(OllamaBus.PULLS_START, this::startPull);
+      bus.<JsonObject>localConsumer(OllamaBus.PULLS_LIST, msg -> msg.reply(new JsonObject()
           .put("pulls", new JsonArray(jobs.all().stream().map(PullJob::toJson).toList()))));
-      bus.<JsonObject>consumer(OllamaBus.PULLS_GET, msg -> withJob(msg, job -> msg.reply(job.toJson())));
-      bus.<JsonObject>consumer(OllamaBus.PULLS_CANCEL, this::cancelPull);
-      bus.<JsonObject>consumer(OllamaBus.SET_MAIN, this::setMain);
+      bus.<JsonObject>localConsumer(OllamaBus.PULLS_GET, msg -> withJob(msg, job -> msg.reply(job.toJson())));
+      bus.<JsonObject>localConsumer(OllamaBus.PULLS_CANCEL, this::cancelPull);
+      bus.<JsonObject>localConsumer(OllamaBus.SET_MAIN, this::setMain);
+      // Cluster-wide (the only consumer here that is): another node's set-main, applied to our file.
+      bus.<JsonObject>consumer(OllamaBus.SET_MAIN_CLUSTER, this::replicatedSetMain);
       discovery.start();
       return null;
     });
@@ -181,6 +187,10 @@ public final class OllamaVerticle extends VerticleBase {
     PullJob job = started.job();
     if (!started.joined()) {
       LOG.info("pull {} of {} started", job.id(), job.model());
+      // Other gateways of a cluster find this pull here (alone, a consumer nobody else asks).
+      MessageConsumer<JsonObject> owner = vertx.eventBus().consumer(OllamaBus.pullOwner(job.id()),
+          m -> m.reply(job.toJson()));
+      job.call().result().onComplete(ar -> vertx.setTimer(RETENTION_MS, t -> owner.unregister()));
       job.call().result().onComplete(ar -> {
         LOG.info("pull {} of {}: {}", job.id(), job.model(), ar.succeeded() ? "done" : ar.cause().getMessage());
         if (ar.succeeded()) {
@@ -226,23 +236,36 @@ public final class OllamaVerticle extends VerticleBase {
   }
 
   private void setMain(Message<JsonObject> msg) {
-    JsonObject body = msg.body();
+    switchMain(msg.body()).onComplete(ar -> {
+      if (ar.succeeded()) {
+        msg.reply(ar.result().toJson().put("applied", true));
+        // Every other gateway of a cluster edits its own llm.yml the same way (alone: nobody hears).
+        vertx.eventBus().publish(OllamaBus.SET_MAIN_CLUSTER, msg.body().copy().put("origin", nodeId));
+      } else {
+        BusErrors.fail(msg, ar.cause());
+      }
+    });
+  }
+
+  private void replicatedSetMain(Message<JsonObject> msg) {
+    if (nodeId.equals(msg.body().getString("origin"))) {
+      return;
+    }
+    switchMain(msg.body()).onFailure(err -> LOG.warn("another gateway of the cluster set the main model "
+        + "to {}; this one could not follow: {}", msg.body().getString("model"), err.getMessage()));
+  }
+
+  private Future<MainSelectionFile.Result> switchMain(JsonObject body) {
     String modeText = body.getString("mode");
     MainMode mode = modeText == null ? null : MainMode.fromYaml(modeText);
     if (modeText != null && mode == null) {
-      BusErrors.fail(msg, ApiError.badRequest("mode must be local, cloud or mix (got \"" + modeText + "\")", "mode"));
-      return;
+      return Future.failedFuture(ApiError.badRequest("mode must be local, cloud or mix (got \""
+          + modeText + "\")", "mode"));
     }
     MainSwitch.Request request = new MainSwitch.Request(body.getString("model"), mode,
         body.getBoolean("check", true), MainSwitch.Origin.ADMIN);
-    new MainSwitch(vertx, Path.of(config.file()), overrides, this::client,
-        MainSwitch.throughConfigVerticle(vertx)).run(request)
-        .onComplete(ar -> {
-          if (ar.succeeded()) {
-            msg.reply(ar.result().toJson().put("applied", true));
-          } else {
-            BusErrors.fail(msg, ar.cause());
-          }
-        });
+    return new MainSwitch(vertx, Path.of(config.file()), overrides, this::client,
+        MainSwitch.throughConfigVerticle(vertx)).run(request);
   }
+
 }

@@ -55,6 +55,9 @@ final class PullEventStream {
     consumer = vertx.eventBus().consumer(OllamaBus.pull(id), msg -> offer(msg.body()));
     consumer.completion()
         .compose(v -> vertx.eventBus().<JsonObject>request(OllamaBus.PULLS_GET, new JsonObject().put("id", id)))
+        // Not ours: in a cluster, the node running it answers (no handler anywhere: the 404 stands).
+        .recover(notHere -> vertx.eventBus().<JsonObject>request(OllamaBus.pullOwner(id), null)
+            .recover(nowhere -> io.vertx.core.Future.failedFuture(notHere)))
         .onComplete(ar -> {
           if (closed) {
             return;

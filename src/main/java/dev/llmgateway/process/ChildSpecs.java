@@ -41,8 +41,8 @@ public final class ChildSpecs {
     Path modelPath = Path.of(config.modelPath());
     List<String> boot = bootRefs(config);
     for (LocalModel m : config.localModels()) {
-      if (m.ollama()) {
-        continue;
+      if (m.ollama() || !m.endpoints().isEmpty()) {
+        continue; // a pool's llama-servers run on their own hosts
       }
       boolean embedding = config.embeddingModel(m);
       List<String> required = requiredFiles(m, modelPath);
@@ -78,6 +78,9 @@ public final class ChildSpecs {
       Map<String, ChildSpec> specs) {
     Map<String, List<CloudModel>> byAddress = new LinkedHashMap<>();
     for (CloudModel m : config.cloudModels()) {
+      if (!m.endpoints().isEmpty()) {
+        continue; // a pool's proxies run on their own hosts
+      }
       byAddress.computeIfAbsent(m.host() + ":" + m.port(), k -> new ArrayList<>()).add(m);
     }
     Path dir = StateDir.of(config, parentEnv);

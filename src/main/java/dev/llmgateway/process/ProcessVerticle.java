@@ -72,12 +72,12 @@ public final class ProcessVerticle extends VerticleBase {
         })
         .onSuccess(v -> {
           var bus = vertx.eventBus();
-          bus.<JsonObject>consumer(ConfigBus.CHANGED, msg -> onConfig(msg.body()));
-          bus.<JsonObject>consumer(ProcessBus.LIST, msg -> msg.reply(list()));
-          bus.<JsonObject>consumer(ProcessBus.ACQUIRE, this::acquire);
-          bus.<JsonObject>consumer(ProcessBus.RELEASE, msg -> withSupervisor(msg, Supervisor::release));
-          bus.<JsonObject>consumer(ProcessBus.COMMAND, this::command);
-          bus.<JsonObject>consumer(ProcessBus.LOGS, msg -> withSupervisor(msg, s -> msg.reply(new JsonObject()
+          bus.<JsonObject>localConsumer(ConfigBus.CHANGED, msg -> onConfig(msg.body()));
+          bus.<JsonObject>localConsumer(ProcessBus.LIST, msg -> msg.reply(list()));
+          bus.<JsonObject>localConsumer(ProcessBus.ACQUIRE, this::acquire);
+          bus.<JsonObject>localConsumer(ProcessBus.RELEASE, msg -> withSupervisor(msg, Supervisor::release));
+          bus.<JsonObject>localConsumer(ProcessBus.COMMAND, this::command);
+          bus.<JsonObject>localConsumer(ProcessBus.LOGS, msg -> withSupervisor(msg, s -> msg.reply(new JsonObject()
               .put("id", s.id()).put("lines", s.logs().all()))));
           idleTimer = vertx.setPeriodic(1000, t -> {
             long now = System.currentTimeMillis();

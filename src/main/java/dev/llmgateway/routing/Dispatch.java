@@ -9,6 +9,8 @@ import dev.llmgateway.metrics.GatewayMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
+import java.util.HashSet;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +24,7 @@ final class Dispatch {
 
   /** What every request of a router instance shares. */
   record Services(Adapters adapters, SupervisedGate gate, ConcurrencyLimiter limiter,
-      GatewayMetrics metrics) {
+      GatewayMetrics metrics, EndpointPools pools) {
   }
 
   private static final Logger LOG = LoggerFactory.getLogger(Dispatch.class);
@@ -42,6 +44,9 @@ final class Dispatch {
   private boolean clientGone;
   private boolean fellBack;
   private boolean retriedRefusal;
+  /** The pool's server of the current attempt, and those tried already (a pooled entry only). */
+  private EndpointPools.Lease endpointLease;
+  private final Set<String> triedEndpoints = new HashSet<>();
 
   Dispatch(ApiCall call, Services services, Endpoint endpoint, RequestBody body,
       GatewayConfig config, RoutePlanner.Plan plan, RequestRecord record) {
@@ -113,9 +118,20 @@ final class Dispatch {
   private void send(Backend backend, String route) {
     try {
       GatewaySettings g = config.gateway();
-      Attempt attempt = new Attempt(backend, endpoint, body, call.request().headers(), record.id(),
+      Backend target = backend;
+      if (backend.pooled()) {
+        endpointLease = services.pools().pick(backend, triedEndpoints);
+        if (endpointLease == null) {
+          releaseSlot();
+          call.fail(allDown(backend));
+          return;
+        }
+        triedEndpoints.add(endpointLease.target().authority());
+        target = backend.at(endpointLease.target());
+      }
+      Attempt attempt = new Attempt(target, endpoint, body, call.request().headers(), record.id(),
           g.connectTimeoutMs(), backend.timeoutMs());
-      UpstreamCall mine = services.adapters().of(backend, endpoint).call(attempt);
+      UpstreamCall mine = services.adapters().of(target, endpoint).call(attempt);
       upstream = mine;
       mine.answer().onComplete(ar -> {
         if (clientGone || mine.cancelled()) {
@@ -129,6 +145,7 @@ final class Dispatch {
               backend.ref(), ar.result().status());
           ar.result().discard();
         } else {
+          counted(attempt, "ok");
           Relay.run(call, attempt, ar.result(), routeHeaders(backend, route));
         }
       });
@@ -140,6 +157,11 @@ final class Dispatch {
 
   /** Nothing reached the client: try elsewhere when that makes sense, else answer the error. */
   private void failed(Attempt attempt, String route, AttemptFailure failure) {
+    counted(attempt, failure.kind().name().toLowerCase(java.util.Locale.ROOT));
+    if (failure.kind() != AttemptFailure.Kind.OTHER && failure.kind() != AttemptFailure.Kind.SERVER_ERROR
+        && attempt.backend().pooled() && endpointLease != null) {
+      services.pools().markDown(attempt.backend(), endpointLease.target(), failure.error().getMessage());
+    }
     if (retry(attempt.backend(), route, failure.kind())) {
       return;
     }
@@ -157,11 +179,18 @@ final class Dispatch {
     if (kind == AttemptFailure.Kind.OTHER) {
       return false;
     }
+    if (backend.pooled() && services.pools().anyLeft(backend, triedEndpoints)) {
+      // Another server of the pool, keeping the slot: nothing reached the client yet.
+      releaseEndpoint();
+      send(backend, route);
+      return true;
+    }
     if (plan.fallback() != null && !fellBack) {
       releaseSlot();
       return fallBack(route);
     }
-    if (kind == AttemptFailure.Kind.REFUSED && backend.kind() == Backend.Kind.LLAMA_CPP && !retriedRefusal) {
+    if (kind == AttemptFailure.Kind.REFUSED && backend.kind() == Backend.Kind.LLAMA_CPP && !backend.pooled()
+        && !retriedRefusal) {
       retriedRefusal = true;
       releaseSlot();
       attempt(backend, route, true);
@@ -192,6 +221,26 @@ final class Dispatch {
     }
   }
 
+  private void releaseEndpoint() {
+    if (endpointLease != null) {
+      endpointLease.release();
+      endpointLease = null;
+    }
+  }
+
+  private void counted(Attempt attempt, String outcome) {
+    if (attempt.backend().pooled()) {
+      services.metrics().endpointRequest(attempt.backend().id(), attempt.backend().authority(), outcome);
+    }
+  }
+
+  private static ApiError allDown(Backend backend) {
+    return new ApiError(503, "api_error", "model_unavailable", "model", "every server of model "
+        + backend.id() + " is down or failed this request (" + backend.endpoints().stream()
+            .map(Backend.Target::authority).collect(java.util.stream.Collectors.joining(", "))
+        + "); the gateway probes them every " + EndpointPools.PROBE_MS / 1000 + " s");
+  }
+
   private MultiMap routeHeaders(Backend backend, String route) {
     MultiMap headers = HttpHeaders.headers();
     if (config.hybridRouter().showRouteInResponse()) {
@@ -211,6 +260,7 @@ final class Dispatch {
   }
 
   private void releaseSlot() {
+    releaseEndpoint();
     permit.release();
     permit = ConcurrencyLimiter.Permit.NONE;
     lease.release();

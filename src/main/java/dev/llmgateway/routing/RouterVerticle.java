@@ -20,6 +20,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -35,6 +36,7 @@ public final class RouterVerticle extends VerticleBase {
 
   private final Function<String, String> env;
   private final ConcurrencyLimiter limiter;
+  private final EndpointPools pools;
   private final GatewayMetrics metrics;
   private final int randomPortShare;
 
@@ -50,6 +52,7 @@ public final class RouterVerticle extends VerticleBase {
 
   /**
    * @param limiter shared by every instance: limits hold across event loops
+   * @param pools shared by every instance: the state of the pools' servers
    * @param metrics shared by every verticle
    * @param randomPortShare a negative number, the same for every instance of one gateway: for
    *     {@code port: 0}, Vert.x gives instances listening on the same negative port one shared random
@@ -57,8 +60,9 @@ public final class RouterVerticle extends VerticleBase {
    * @param mounts the other areas' routes ({@code /admin}, the page), fresh for each instance, in
    *     the order they are mounted
    */
-  public RouterVerticle(Function<String, String> env, ConcurrencyLimiter limiter, GatewayMetrics metrics,
-      int randomPortShare, Supplier<List<RouteMount>> mounts) {
+  public RouterVerticle(Function<String, String> env, ConcurrencyLimiter limiter, EndpointPools pools,
+      GatewayMetrics metrics, int randomPortShare, Supplier<List<RouteMount>> mounts) {
+    this.pools = pools;
     this.mounts = mounts;
     this.env = env;
     this.limiter = limiter;
@@ -78,7 +82,9 @@ public final class RouterVerticle extends VerticleBase {
     gate = new SupervisedGate(vertx);
     apis = new NativeApis(vertx);
     // Every instance answers from the one shared map: whichever the bus picks says the same.
-    vertx.eventBus().consumer(RoutingBus.APIS, message -> message.reply(apis.snapshot()));
+    vertx.eventBus().localConsumer(RoutingBus.APIS, message -> message.reply(apis.snapshot()));
+    vertx.eventBus().localConsumer(RoutingBus.POOLS,
+        message -> message.reply(new JsonObject().put("pools", pools.snapshot())));
     int instances = context.getInstanceCount();
     vertx.eventBus().<JsonObject>localConsumer(ActivityBus.REPORT, msg ->
         vertx.eventBus().send(msg.body().getString("reply_to"), activity.report(instances)));
@@ -95,14 +101,30 @@ public final class RouterVerticle extends VerticleBase {
       // HTTP/1.1 only (what OpenAI SDKs, curl and browsers use over plain HTTP): with h2c on, a
       // connection that has not sent its first bytes yet (browsers open spare ones) is neither
       // HTTP/1 nor HTTP/2 and holds a graceful shutdown for the whole grace.
-      return vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true)
-              .setHttp2ClearTextEnabled(false)
-              .setIdleTimeout(idleSeconds).setIdleTimeoutUnit(TimeUnit.SECONDS))
-          .connectionHandler(Connections::quiet)
-          .requestHandler(handler)
+      HeadTimeout heads = new HeadTimeout(vertx, settings.headerTimeoutMs());
+      return vertx.createHttpServer(serverOptions(settings, idleSeconds))
+          .connectionHandler(connection -> {
+            Connections.quiet(connection);
+            heads.connected(connection);
+          })
+          .requestHandler(heads.around(handler))
           .listen(port, settings.host())
           .recover(err -> Future.failedFuture(listenFailure(settings.host(), settings.port(), err)));
     }).onSuccess(s -> server = s);
+  }
+
+  /** HTTP/1.1, over TLS when {@code gateway.tls} is set (the handshake gets the header timeout too). */
+  private static HttpServerOptions serverOptions(GatewaySettings settings, int idleSeconds) {
+    HttpServerOptions options = new HttpServerOptions().setTcpNoDelay(true)
+        .setHttp2ClearTextEnabled(false)
+        .setIdleTimeout(idleSeconds).setIdleTimeoutUnit(TimeUnit.SECONDS);
+    if (settings.tls().enabled()) {
+      options.setSsl(true).setUseAlpn(false)
+          .setKeyCertOptions(new PemKeyCertOptions().setCertPath(settings.tls().certPath())
+              .setKeyPath(settings.tls().keyPath()))
+          .setSslHandshakeTimeout(settings.headerTimeoutMs()).setSslHandshakeTimeoutUnit(TimeUnit.MILLISECONDS);
+    }
+    return options;
   }
 
   /** Stops accepting, lets requests in flight finish (up to the shutdown grace), then closes. */
@@ -127,6 +149,11 @@ public final class RouterVerticle extends VerticleBase {
     return listenHost;
   }
 
+  /** Whether the listener speaks HTTPS ({@code gateway.tls}). */
+  public boolean tls() {
+    return live.get().config().gateway().tls().enabled();
+  }
+
   public boolean hasAdminToken() {
     return live.get().config().gateway().adminToken() != null;
   }
@@ -142,7 +169,7 @@ public final class RouterVerticle extends VerticleBase {
     RequestLog requestLog = new RequestLog(metrics, () -> catalog.get().config().gateway().requestLog());
     ClientKeys clientKeys = new ClientKeys(() -> catalog.get().config().gateway().apiKeys());
     ProxyHandler proxy = new ProxyHandler(
-        new Dispatch.Services(new Adapters(client, new BackendKeys(env), apis), gate, limiter, metrics), catalog);
+        new Dispatch.Services(new Adapters(client, new BackendKeys(env), apis), gate, limiter, metrics, pools), catalog);
     Cors cors = new Cors(() -> catalog.get().config().gateway().corsOrigins());
     Router router = router(catalog, requestLog, cors, clientKeys);
     Future<Void> mounted = Future.succeededFuture();

@@ -36,7 +36,7 @@ final class SupervisedGate {
   }
 
   Future<Void> start() {
-    vertx.eventBus().<JsonObject>consumer(ProcessBus.STATUS, msg -> record(msg.body()));
+    vertx.eventBus().<JsonObject>localConsumer(ProcessBus.STATUS, msg -> record(msg.body()));
     return vertx.eventBus().<JsonObject>request(ProcessBus.LIST, null)
         .map(reply -> {
           JsonArray all = reply.body().getJsonArray("processes");
@@ -61,7 +61,7 @@ final class SupervisedGate {
   }
 
   private Future<Lease> admit(Backend backend, boolean refused) {
-    if (backend.kind() != Backend.Kind.LLAMA_CPP) {
+    if (backend.kind() != Backend.Kind.LLAMA_CPP || backend.pooled()) { // a pool's servers run elsewhere
       return Future.succeededFuture(Lease.NONE);
     }
     String state = states.get(backend.id());

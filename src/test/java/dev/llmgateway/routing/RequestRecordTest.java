@@ -13,7 +13,7 @@ class RequestRecordTest {
     RequestRecord r = new RequestRecord("abc", "POST", "/v1/chat/completions");
     r.requested = "my model \"x\"";
     r.target(new Backend("cloud_models/c", "c", Backend.Kind.CLOUD, "127.0.0.1", 4000, "openai/gpt-4o",
-        "KEY_NAME", "sk-secret-value", 4, 600_000, Backend.Serves.ANYTHING, 0, 120_000), "cloud");
+        "KEY_NAME", "sk-secret-value", 4, 600_000, Backend.Serves.ANYTHING, 0, 120_000, java.util.List.of()), "cloud");
     r.stream = true;
     r.bytesIn = 12;
     r.wrote(io.vertx.core.buffer.Buffer.buffer("{\"x\":1}"));
