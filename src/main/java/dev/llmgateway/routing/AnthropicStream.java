@@ -1,7 +1,6 @@
 package dev.llmgateway.routing;
 
 import dev.llmgateway.api.AnthropicEnvelope;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
