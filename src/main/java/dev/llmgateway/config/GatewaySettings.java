@@ -18,7 +18,8 @@ public record GatewaySettings(
     boolean requestLog,
     java.util.List<String> apiKeys,
     java.util.List<String> corsOrigins,
-    long shutdownGraceMs) {
+    long shutdownGraceMs,
+    MemorySettings memory) {
 
   public GatewaySettings {
     apiKeys = java.util.List.copyOf(apiKeys);

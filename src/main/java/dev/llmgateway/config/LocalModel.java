@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * One {@code local_models} entry. For {@link ModelType#LLAMA_CPP} {@code path} is a GGUF file under
  * {@code model_path}; for {@link ModelType#OLLAMA} it is the Ollama model name ({@code qwen2.5:7b}).
- * {@code ttlSeconds} and {@code startupTimeoutSeconds} are per-entry overrides (null: the gateway's).
+ * {@code ttlSeconds} and {@code startupTimeoutSeconds} are per-entry overrides (null: the gateway's);
+ * {@code scheduling} holds its memory keys (never null).
  */
 public record LocalModel(
     String id,
@@ -24,7 +25,8 @@ public record LocalModel(
     Integer ttlSeconds,
     Integer startupTimeoutSeconds,
     Integer maxConcurrent,
-    Integer requestTimeoutSeconds) {
+    Integer requestTimeoutSeconds,
+    ModelScheduling scheduling) {
 
   public static final String REF_PREFIX = "local_models/";
 

@@ -31,7 +31,7 @@ final class ModelEntriesBinder {
     return cloudIds;
   }
 
-  List<LocalModel> local(Map<String, Object> root, String ollamaHost, int ollamaPort) {
+  List<LocalModel> local(Map<String, Object> root, String ollamaHost, int ollamaPort, MemorySettings memory) {
     List<LocalModel> out = new ArrayList<>();
     Map<String, String> seen = new HashMap<>();
     List<Object> items = in.list(root, "local_models", "");
@@ -93,7 +93,8 @@ final class ModelEntriesBinder {
           in.integer(e, "ttl", where, 0, Integer.MAX_VALUE),
           in.integer(e, "startup_timeout", where, 1, 86_400),
           in.integer(e, "max_concurrent", where, 1, 100_000),
-          in.integer(e, "request_timeout", where, 1, 86_400));
+          in.integer(e, "request_timeout", where, 1, 86_400),
+          new MemoryBinder(in).entry(e, where, memory));
       if (id != null && path != null && port != null) {
         out.add(model);
       }

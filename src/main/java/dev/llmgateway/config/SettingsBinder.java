@@ -109,7 +109,8 @@ final class SettingsBinder {
    * top-level keys, with flags and env applied on top here (the Ollama URL's in
    * {@link #explicitOllamaUrl}).
    */
-  GatewaySettings gateway(Map<String, Object> root, Map<String, Object> b, Overrides ov, String ollamaUrl) {
+  GatewaySettings gateway(Map<String, Object> root, Map<String, Object> b, Overrides ov, String ollamaUrl,
+      MemorySettings memory) {
     ConcurrencySettings concurrency = concurrency(root, b);
     String host = override(ov.host(), in.string(b, "host", "gateway"));
     Integer port = ov.port() != null ? port(ov.port()) : in.integer(b, "port", "gateway", 0, 65535);
@@ -135,7 +136,8 @@ final class SettingsBinder {
         !Boolean.FALSE.equals(in.bool(b, "request_log", "gateway")),
         apiKeys(b, ov),
         in.strings(b, "cors_origins", "gateway"),
-        grace(b));
+        grace(b),
+        memory);
   }
 
   /** Client keys for /v1: {@code gateway.api_keys} plus {@code LLM_GATEWAY_API_KEYS} (comma-separated). */
