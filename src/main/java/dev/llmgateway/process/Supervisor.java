@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * verticle's event loop only; each attempt has a generation number so callbacks of an earlier one
  * are ignored.
  */
-final class Supervisor {
+final class Supervisor implements Schedulable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Supervisor.class);
   private static final long HEALTH_POLL_MS = 25;
@@ -73,15 +73,27 @@ final class Supervisor {
     this.spec = spec;
   }
 
-  String id() {
+  @Override
+  public String id() {
     return spec.id();
+  }
+
+  @Override
+  public long startupTimeoutMs() {
+    return spec.startupTimeoutMs();
+  }
+
+  @Override
+  public int inFlight() {
+    return inFlight;
   }
 
   ChildSpec spec() {
     return spec;
   }
 
-  ProcessState state() {
+  @Override
+  public ProcessState state() {
     return states.state();
   }
 
@@ -90,7 +102,8 @@ final class Supervisor {
   }
 
   /** Completes when the child can take requests; starts it if needed. */
-  Future<Void> ensure() {
+  @Override
+  public Future<Void> ensure() {
     switch (states.state()) {
       case RUNNING, EXTERNAL:
         return Future.succeededFuture();
@@ -126,12 +139,14 @@ final class Supervisor {
     return ensure();
   }
 
-  void acquire() {
+  @Override
+  public void acquire() {
     inFlight++;
     lastActivity = System.currentTimeMillis();
   }
 
-  void release() {
+  @Override
+  public void release() {
     inFlight = Math.max(0, inFlight - 1);
     lastActivity = System.currentTimeMillis();
   }
@@ -154,7 +169,8 @@ final class Supervisor {
   }
 
   /** SIGTERM, then SIGKILL after the grace period. Idempotent. */
-  Future<Void> stop(String reason) {
+  @Override
+  public Future<Void> stop(String reason) {
     cancelTimer();
     startAfterStop = false;
     switch (states.state()) {
