@@ -14,10 +14,12 @@ final class ModelsHandler {
 
   private final Supplier<ModelCatalog> catalog;
   private final LongSupplier created;
+  private final LoadStates loadStates;
 
-  ModelsHandler(Supplier<ModelCatalog> catalog, LongSupplier created) {
+  ModelsHandler(Supplier<ModelCatalog> catalog, LongSupplier created, LoadStates loadStates) {
     this.catalog = catalog;
     this.created = created;
+    this.loadStates = loadStates;
   }
 
   void list(RoutingContext ctx) {
@@ -35,7 +37,7 @@ final class ModelsHandler {
   }
 
   private JsonObject model(ModelCatalog current, Backend b) {
-    return new JsonObject()
+    JsonObject out = new JsonObject()
         .put("id", b.id())
         .put("object", "model")
         .put("created", created.getAsLong())
@@ -46,6 +48,14 @@ final class ModelsHandler {
             .put("backend", b.baseUrl())
             .put("upstream_model", b.upstreamModel())
             .put("roles", new JsonArray(current.rolesOf(b.ref()))));
+    JsonObject load = b.kind() == Backend.Kind.LLAMA_CPP ? loadStates.of(b.id()) : null;
+    if (load != null) {
+      // The shape llama-server's router mode and llama-swap answer, which Open WebUI reads.
+      out.put("status", new JsonObject().put("value", load.getString("state")));
+      out.put("meta", new JsonObject().put("memory_bytes", load.getLong("bytes"))
+          .put("device", load.getString("device")).put("n_ctx", load.getLong("n_ctx")));
+    }
+    return out;
   }
 
   private static String ownedBy(Backend b) {

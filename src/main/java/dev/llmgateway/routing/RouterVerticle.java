@@ -41,6 +41,7 @@ public final class RouterVerticle extends VerticleBase {
   private LiveCatalog live;
   private HttpClient client;
   private SupervisedGate gate;
+  private LoadStates loadStates;
   private HttpServer server;
   private String listenHost;
 
@@ -71,10 +72,11 @@ public final class RouterVerticle extends VerticleBase {
             .setKeepAliveTimeout(3)
             .setTcpNoDelay(true),
         new PoolOptions().setHttp1MaxSize(1024).setMaxWaitQueueSize(-1));
-    gate = new SupervisedGate(vertx);
     return LiveCatalog.follow(vertx).compose(catalog -> {
+      gate = new SupervisedGate(vertx, () -> catalog.get().config().gateway().memory().swapTimeoutMs());
       live = catalog;
-      return gate.start();
+      loadStates = new LoadStates(vertx);
+      return loadStates.start();
     }).compose(v -> requestHandler(live.get().config().gateway().host())).compose(handler -> {
       GatewaySettings settings = live.get().config().gateway();
       int port = settings.port() == 0 ? randomPortShare : settings.port();
@@ -157,7 +159,8 @@ public final class RouterVerticle extends VerticleBase {
       // POSTs to the model endpoints never get here (RequestEntry takes them): any other method is wrong.
       router.route(endpoint.path()).handler(ctx -> ctx.fail(405));
     }
-    ModelsHandler models = new ModelsHandler(catalog, () -> live.snapshot().loadedAt().getEpochSecond());
+    ModelsHandler models = new ModelsHandler(catalog, () -> live.snapshot().loadedAt().getEpochSecond(),
+        loadStates);
     router.get("/v1/models").handler(models::list);
     router.getWithRegex("/v1/models/(?<id>.+)").handler(models::one);
     router.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "ok")));

@@ -1,0 +1,146 @@
+package dev.llmgateway.process;
+
+import dev.llmgateway.api.ApiError;
+import dev.llmgateway.bus.BusErrors;
+import dev.llmgateway.bus.MemoryBus;
+import dev.llmgateway.config.GatewayConfig;
+import dev.llmgateway.metrics.MemoryMetrics;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The memory side of the process verticle: the device budgets (detected once), the plans of the
+ * current config, the {@link MemoryScheduler} and its bus addresses ({@link MemoryBus}), the view
+ * {@code /admin/memory} and {@code /v1/models} show, and the memory metrics.
+ */
+final class MemoryService {
+
+  private static final Logger LOG = LoggerFactory.getLogger(MemoryService.class);
+
+  private final Vertx vertx;
+  private final MemoryMetrics metrics;
+  private final MemoryScheduler scheduler;
+  private DeviceProbe probe = new DeviceProbe(Map.of(), "not probed yet");
+  private JsonObject lastStates;
+
+  MemoryService(Vertx vertx, Context context, MemoryMetrics metrics) {
+    this.vertx = vertx;
+    this.metrics = metrics;
+    this.scheduler = new MemoryScheduler(vertx, context, System::currentTimeMillis, new MemoryScheduler.Listener() {
+      @Override
+      public void swapped(String id, long nanos) {
+        metrics.swap(id, nanos);
+      }
+
+      @Override
+      public void changed() {
+        published();
+      }
+    });
+  }
+
+  MemoryScheduler scheduler() {
+    return scheduler;
+  }
+
+  /** Blocking: asks the GPU tools or reads /proc/meminfo. Once, at start. */
+  void probe(Map<String, String> env) {
+    probe = DeviceProbe.detect(env, Path.of("/proc/meminfo"));
+    LOG.info("memory budgets from {}: {}", probe.source(), probe.totals());
+  }
+
+  /** Blocking (reads GGUF headers): the plans of a config. */
+  ModelPlans plan(GatewayConfig config) {
+    ModelPlans plans = ModelPlans.build(config, probe);
+    plans.plans().values().stream().filter(p -> p.note() != null)
+        .forEach(p -> LOG.warn("{}: {}", p.id(), p.note()));
+    return plans;
+  }
+
+  /** Follows a new config: the llama.cpp servers among the supervisors are scheduled. */
+  void apply(ModelPlans plans, Map<String, Supervisor> supervisors) {
+    Map<String, Supervisor> llama = new LinkedHashMap<>();
+    supervisors.forEach((id, s) -> {
+      if (s.spec().kind() == ChildSpec.Kind.LLAMA_SERVER) {
+        llama.put(id, s);
+      }
+    });
+    scheduler.update(plans, llama);
+  }
+
+  void listen() {
+    var bus = vertx.eventBus();
+    bus.<JsonObject>consumer(MemoryBus.SNAPSHOT, msg -> msg.reply(snapshot()));
+    bus.<JsonObject>consumer(MemoryBus.STATES_NOW, msg -> msg.reply(states()));
+    bus.<JsonObject>consumer(MemoryBus.LOAD, msg -> answer(msg, scheduler.load(id(msg)), "loaded"));
+    bus.<JsonObject>consumer(MemoryBus.UNLOAD, msg -> answer(msg, scheduler.unload(id(msg)), "unloaded"));
+  }
+
+  private static String id(Message<JsonObject> msg) {
+    return msg.body() == null ? "" : msg.body().getString("id", "");
+  }
+
+  private void answer(Message<JsonObject> msg, Future<Void> step, String state) {
+    step.onComplete(ar -> {
+      if (ar.succeeded()) {
+        msg.reply(new JsonObject().put("id", id(msg)).put("state", state));
+      } else {
+        BusErrors.fail(msg, ar.cause() instanceof ApiError ? ar.cause()
+            : new ApiError(503, "api_error", "model_unavailable", "model", ar.cause().getMessage()));
+      }
+    });
+  }
+
+  /** {@code GET /admin/memory}. */
+  JsonObject snapshot() {
+    ModelPlans plans = scheduler.plans();
+    TreeSet<String> names = new TreeSet<>(plans.budgets().keySet());
+    scheduler.models().forEach(m -> names.add(m.device()));
+    scheduler.foreignConsumers().forEach(f -> names.add(f.device()));
+    JsonArray devices = new JsonArray();
+    for (String device : names) {
+      JsonArray models = new JsonArray();
+      scheduler.models().stream().filter(m -> m.device().equals(device)).forEach(m -> models.add(new JsonObject()
+          .put("id", m.id()).put("bytes", m.bytes()).put("state", m.state()).put("last_used", m.lastUsed())));
+      scheduler.foreignConsumers().stream().filter(f -> f.device().equals(device)).forEach(f -> models.add(
+          new JsonObject().put("id", f.name()).put("bytes", f.bytes()).put("state", "loaded")
+              .putNull("last_used")));
+      devices.add(new JsonObject()
+          .put("name", device)
+          .put("budget_bytes", plans.budgets().get(device))
+          .put("used_bytes", scheduler.usedBytes(device))
+          .put("models", models));
+    }
+    return new JsonObject().put("devices", devices).put("reserve_bytes", plans.reserveBytes())
+        .put("source", probe.source());
+  }
+
+  /** What {@code /v1/models} needs of every llama.cpp model. */
+  JsonObject states() {
+    JsonArray models = new JsonArray();
+    scheduler.models().forEach(m -> models.add(new JsonObject().put("id", m.id()).put("state", m.state())
+        .put("bytes", m.bytes()).put("device", m.device()).put("n_ctx", m.nCtx())));
+    return new JsonObject().put("models", models);
+  }
+
+  /** After every pass: the metrics, and the states to the routers when they changed. */
+  private void published() {
+    ModelPlans plans = scheduler.plans();
+    plans.budgets().forEach((device, budget) -> metrics.device(device, budget, scheduler.usedBytes(device)));
+    JsonObject states = states();
+    if (!states.equals(lastStates)) {
+      lastStates = states;
+      vertx.eventBus().publish(MemoryBus.STATES, states);
+    }
+  }
+}
