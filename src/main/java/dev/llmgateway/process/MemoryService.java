@@ -12,7 +12,10 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
+import dev.llmgateway.config.OllamaUrl;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Objects;
 import java.util.Map;
 import java.util.TreeSet;
 import org.slf4j.Logger;
@@ -32,6 +35,8 @@ final class MemoryService {
   private final MemoryScheduler scheduler;
   private DeviceProbe probe = new DeviceProbe(Map.of(), "not probed yet");
   private JsonObject lastStates;
+  private OllamaWatch ollama;
+  private String ollamaAddress;
 
   MemoryService(Vertx vertx, Context context, MemoryMetrics metrics) {
     this.vertx = vertx;
@@ -76,6 +81,39 @@ final class MemoryService {
       }
     });
     scheduler.update(plans, llama);
+  }
+
+  /**
+   * Counts the models of the Ollama server at {@code url} when it runs on this machine
+   * ({@code local}, resolved on a worker); a changed URL replaces the watch.
+   */
+  void watchOllama(String url, boolean local, io.vertx.core.http.HttpClient client) {
+    String address = local && url != null ? url : null;
+    if (Objects.equals(address, ollamaAddress)) {
+      return;
+    }
+    if (ollama != null) {
+      ollama.stop();
+      ollama = null;
+      scheduler.foreign(List.of(), f -> Future.succeededFuture());
+    }
+    ollamaAddress = address;
+    if (address != null) {
+      OllamaWatch watch = new OllamaWatch(vertx, client, OllamaUrl.host(address), OllamaUrl.port(address),
+          () -> scheduler.plans().budgets().containsKey("gpu0"), found -> scheduler.foreign(found, this::unloadOllama));
+      ollama = watch;
+      watch.start(OllamaWatch.POLL_MS);
+    }
+  }
+
+  private Future<Void> unloadOllama(MemoryScheduler.Foreign model) {
+    return ollama == null ? Future.succeededFuture() : ollama.unload(model);
+  }
+
+  void stop() {
+    if (ollama != null) {
+      ollama.stop();
+    }
   }
 
   void listen() {

@@ -4,6 +4,7 @@ import dev.llmgateway.bus.ProcessBus;
 import dev.llmgateway.bus.ConfigBus;
 import dev.llmgateway.bus.ConfigSnapshot;
 import dev.llmgateway.config.GatewayConfig;
+import dev.llmgateway.config.OllamaUrl;
 import dev.llmgateway.config.SupervisionSettings;
 import dev.llmgateway.metrics.GatewayMetrics;
 import dev.llmgateway.metrics.MemoryMetrics;
@@ -70,7 +71,7 @@ public final class ProcessVerticle extends VerticleBase {
               LOG.warn("stopped children left running by an earlier gateway: {}", orphans);
             }
             memory.probe(env);
-            return new Setup(ChildSpecs.build(config, env), memory.plan(config));
+            return setup(config);
           }).map(setup -> {
             apply(setup);
             return null;
@@ -99,6 +100,7 @@ public final class ProcessVerticle extends VerticleBase {
     if (idleTimer >= 0) {
       vertx.cancelTimer(idleTimer);
     }
+    memory.stop();
     List<Future<Void>> stops = new ArrayList<>();
     supervisors.values().forEach(s -> stops.add(s.stop("the gateway is shutting down")));
     return Future.join(stops)
@@ -109,12 +111,20 @@ public final class ProcessVerticle extends VerticleBase {
   private void onConfig(JsonObject payload) {
     GatewayConfig config = ConfigSnapshot.fromJson(payload).config();
     settings = config.gateway().supervision();
-    vertx.executeBlocking(() -> new Setup(ChildSpecs.build(config, env), memory.plan(config)))
-        .onSuccess(this::apply);
+    vertx.executeBlocking(() -> setup(config)).onSuccess(this::apply);
   }
 
-  /** The children of a config and the memory plans of its models (both read files: built on a worker). */
-  private record Setup(Map<String, ChildSpec> specs, ModelPlans plans) {
+  /**
+   * The children of a config, the memory plans of its models and whether its Ollama server runs on
+   * this machine (files read, names resolved: built on a worker).
+   */
+  private record Setup(Map<String, ChildSpec> specs, ModelPlans plans, String ollamaUrl, boolean ollamaLocal) {
+  }
+
+  private Setup setup(GatewayConfig config) {
+    String ollama = config.gateway().ollamaUrl();
+    boolean local = ollama != null && ChildSpecs.isLocal(OllamaUrl.host(ollama));
+    return new Setup(ChildSpecs.build(config, env), memory.plan(config), ollama, local);
   }
 
   /**
@@ -148,6 +158,7 @@ public final class ProcessVerticle extends VerticleBase {
       }
     });
     memory.apply(setup.plans(), supervisors);
+    memory.watchOllama(setup.ollamaUrl(), setup.ollamaLocal(), probeClient);
     for (String id : boot) {
       Supervisor s = supervisors.get(id);
       Future<Void> load = setup.plans().plans().containsKey(id) ? memory.scheduler().load(id) : s.ensure();

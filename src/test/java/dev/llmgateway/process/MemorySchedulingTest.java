@@ -17,7 +17,12 @@ import io.vertx.junit5.VertxExtension;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -42,6 +47,10 @@ class MemorySchedulingTest {
   }
 
   private void start(String extraA, String extraB, String extraC) throws Exception {
+    start(extraA, extraB, extraC, "");
+  }
+
+  private void start(String extraA, String extraB, String extraC, String gatewayExtra) throws Exception {
     Path llamaServer = FakeLlamaServerMain.install(dir.resolve("bin"));
     Files.createDirectories(dir.resolve("models"));
     for (String m : new String[] {"a", "b", "c"}) {
@@ -54,6 +63,7 @@ class MemorySchedulingTest {
             command: %s
           state_dir: state
           stop_grace_seconds: 3
+        %s
           memory:
             budget: {cpu: 9GiB}
             reserve: 1GiB
@@ -63,7 +73,7 @@ class MemorySchedulingTest {
           - {id: b, path: b.gguf, port: %d, memory: 4GiB, device: cpu%s}
           - {id: c, path: c.gguf, port: %d, memory: 4GiB, device: cpu%s}
           - {id: huge, path: c.gguf, port: %d, memory: 20GiB, device: cpu}
-        """.formatted(llamaServer, freePort(), extraA, freePort(), extraB, freePort(), extraC, freePort());
+        """.formatted(llamaServer, gatewayExtra.indent(2).stripTrailing(), freePort(), extraA, freePort(), extraB, freePort(), extraC, freePort());
     GatewayHarness gw = GatewayHarness.start(vertx, dir, yaml, Map.of());
     http = new TestHttp(vertx, gw.port());
   }
@@ -161,5 +171,37 @@ class MemorySchedulingTest {
     assertEquals("unloaded", statuses().get("b"));
     assertEquals(404, http.postJson("/admin/models/nope/load", "").status());
     assertEquals(503, http.postJson("/admin/models/huge/load", "").status());
+  }
+
+  @Test
+  void idleOllamaModelsCountAndAreUnloadedToMakeRoom() throws Exception {
+    List<String> unloads = new CopyOnWriteArrayList<>();
+    boolean[] loaded = {true};
+    Router router = Router.router(vertx);
+    router.route().handler(BodyHandler.create());
+    router.get("/api/ps").handler(ctx -> ctx.json(new JsonObject().put("models", loaded[0]
+        ? new JsonArray().add(new JsonObject().put("name", "qwen2.5:7b").put("model", "qwen2.5:7b")
+            .put("size", 4L << 30).put("size_vram", 0))
+        : new JsonArray())));
+    router.post("/api/generate").handler(ctx -> {
+      JsonObject body = ctx.body().asJsonObject();
+      if (Integer.valueOf(0).equals(body.getInteger("keep_alive"))) {
+        unloads.add(body.getString("model"));
+        loaded[0] = false;
+      }
+      ctx.json(new JsonObject().put("model", body.getString("model")).put("done", true)
+          .put("done_reason", "unload"));
+    });
+    HttpServer ollama = Async.await(vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"));
+    start(", pin: true", "", "", "ollama_url: http://127.0.0.1:" + ollama.actualPort());
+    chat("a");
+    Async.until("Ollama's model is counted", () -> Async.quietly(() -> http.get("/admin/memory").json()
+        .getJsonArray("devices").getJsonObject(0).getLong("used_bytes") == 8L << 30));
+    JsonArray cpuModels = http.get("/admin/memory").json().getJsonArray("devices").getJsonObject(0)
+        .getJsonArray("models");
+    assertTrue(cpuModels.encode().contains("\"id\":\"qwen2.5:7b\""), cpuModels.encode());
+    chat("b"); // a is pinned: Ollama's idle model makes room
+    assertEquals(List.of("qwen2.5:7b"), unloads);
+    assertEquals("loaded", statuses().get("b"));
   }
 }
