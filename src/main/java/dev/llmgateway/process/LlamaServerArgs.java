@@ -43,7 +43,7 @@ public final class LlamaServerArgs {
       args.add(s.contBatching() ? "--cont-batching" : "--no-cont-batching");
     }
     if (Boolean.FALSE.equals(s.useMmap())) {
-      args.add("--no-mmap");
+      add(args, "--load-mode", "none"); // current builds refuse --no-mmap ("invalid argument")
     }
     if (model.mmproj() != null) {
       add(args, "--mmproj", modelPath.resolve(model.mmproj()).toString());

@@ -5,12 +5,14 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /** The last lines a child wrote (stdout and stderr together). Used on one event loop only. */
 final class LogBuffer {
 
   static final int CAPACITY = 1000;
   private static final int MAX_LINE = 4096;
+  private static final Pattern ERROR = Pattern.compile("\\berror\\b", Pattern.CASE_INSENSITIVE);
 
   private final ArrayDeque<JsonObject> lines = new ArrayDeque<>();
 
@@ -28,10 +30,24 @@ final class LogBuffer {
     return new JsonArray(new ArrayList<>(lines));
   }
 
-  /** The last n lines as text, for failure messages. */
+  /**
+   * The last n non-blank lines as text, for failure messages. An error line just before them comes
+   * first: llama-server follows "error while handling argument ..." with that flag's usage text.
+   */
   String tail(int n) {
-    List<String> out = new ArrayList<>();
-    lines.stream().skip(Math.max(0, lines.size() - n)).forEach(l -> out.add(l.getString("line")));
+    List<String> text = new ArrayList<>();
+    lines.forEach(l -> {
+      if (!l.getString("line").isBlank()) {
+        text.add(l.getString("line"));
+      }
+    });
+    List<String> out = new ArrayList<>(text.subList(Math.max(0, text.size() - n), text.size()));
+    for (int i = text.size() - n - 1; i >= Math.max(0, text.size() - n - 20); i--) {
+      if (ERROR.matcher(text.get(i)).find()) {
+        out.add(0, text.get(i));
+        break;
+      }
+    }
     return String.join(" | ", out);
   }
 }

@@ -67,10 +67,11 @@ class LlamaServerArgsTest {
         "--alias", "vision", "--ctx-size", "32768", "--predict", "8192", "--temp", "0.2",
         "--threads", "8", "--n-gpu-layers", "99", "--repeat-penalty", "1.1", "--flash-attn", "on",
         "--cache-type-k", "q8_0", "--cache-type-v", "q8_0", "--batch-size", "512",
-        "--ubatch-size", "256", "--parallel", "2", "--cont-batching", "--no-mmap",
+        "--ubatch-size", "256", "--parallel", "2", "--cont-batching", "--load-mode", "none",
         "--mmproj", "/models/vl/mmproj.gguf", "--lora", "/models/a1.gguf", "--lora", "/models/a2.gguf",
         "--jinja"), args);
     assertFalse(args.contains("--lora-base"), "llama-server refuses --lora-base now");
+    assertFalse(args.contains("--no-mmap"), "and --no-mmap");
   }
 
   @Test

@@ -353,9 +353,12 @@ class ProcessSupervisionTest {
     String yaml = config(entry("main-model", "main.gguf", freePort(), null), "main_llm_local: main-model");
     Files.writeString(dir.resolve("llm.yml"), yaml);
     String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    Process first = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+    ProcessBuilder gateway = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", classpath, "dev.llmgateway.cli.Main", "serve", "--config", dir.resolve("llm.yml").toString(),
-        "--port", "0").redirectErrorStream(true).redirectOutput(dir.resolve("first.log").toFile()).start();
+        "--port", "0").redirectErrorStream(true).redirectOutput(dir.resolve("first.log").toFile());
+    // LLAMA_SERVER (set for the real-server tests, or by the user) would win over the file's fake
+    gateway.environment().remove("LLAMA_SERVER");
+    Process first = gateway.start();
     long orphan = -1;
     try {
       Async.until(() -> Integer.valueOf(1).equals(Async.quietly(() -> spawns("main-model").size())));

@@ -70,11 +70,19 @@ public final class Async {
 
   /** Like {@link #until(BooleanSupplier)}; {@code what} names the condition in failures. */
   public static void until(String what, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    until(what, condition, TIMEOUT);
+  }
+
+  /**
+   * Like {@link #until(String, BooleanSupplier)}, for the few conditions that need longer than
+   * {@link #TIMEOUT} (a real llama-server loading on a busy machine).
+   */
+  public static void until(String what, BooleanSupplier condition, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() - deadline > 0) {
         throw new AssertionError((what == null ? "condition " + caller() : what) + ": not met within "
-            + seconds(TIMEOUT));
+            + seconds(timeout));
       }
       try {
         TICKS.schedule(() -> { }, POLL_MS, TimeUnit.MILLISECONDS).get();

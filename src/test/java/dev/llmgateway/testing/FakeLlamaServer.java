@@ -55,9 +55,17 @@ public final class FakeLlamaServer extends FakeBackend {
       }
     });
     router.get("/health").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "ok")));
-    router.get("/v1/models").handler(ctx -> json(ctx, 200, new JsonObject().put("object", "list")
-        .put("data", new JsonArray().add(new JsonObject().put("id", modelFile).put("object", "model")
-            .put("owned_by", "llamacpp").put("meta", new JsonObject().put("n_ctx_train", 4096))))));
+    // As the real one: an Ollama-style "models" list next to OpenAI's "data", whose entries carry a meta block.
+    router.get("/v1/models").handler(ctx -> json(ctx, 200, new JsonObject()
+        .put("models", new JsonArray().add(new JsonObject().put("name", modelFile).put("model", modelFile)
+            .put("type", "model").put("capabilities", new JsonArray().add("completion"))))
+        .put("object", "list")
+        .put("data", new JsonArray().add(new JsonObject().put("id", modelFile)
+            .put("aliases", new JsonArray().add(modelFile)).put("tags", new JsonArray()).put("object", "model")
+            .put("created", System.currentTimeMillis() / 1000).put("owned_by", "llamacpp")
+            .put("meta", new JsonObject().put("vocab_type", 1).put("n_vocab", 32000).put("n_ctx", 4096)
+                .put("n_ctx_train", 4096).put("n_embd", 4096).put("n_params", 6_738_415_616L)
+                .put("size", 3_825_065_984L).put("ftype", "Q4_K - Medium"))))));
     router.post("/v1/chat/completions").handler(this::chat);
     router.post("/v1/completions").handler(this::completion);
     router.post("/v1/embeddings").handler(this::embeddings);

@@ -28,9 +28,10 @@ public final class FakeLlamaServerMain {
       "--ctx-size", "-n", "--predict", "-t", "--threads", "-ngl", "--n-gpu-layers", "--gpu-layers",
       "--temp", "--repeat-penalty", "-mm", "--mmproj", "--lora", "-fa", "--flash-attn", "-ctk",
       "--cache-type-k", "-ctv", "--cache-type-v", "-b", "--batch-size", "-ub", "--ubatch-size", "-np",
-      "--parallel", "-a", "--alias", "--api-key", "--pooling");
+      "--parallel", "-a", "--alias", "--api-key", "--pooling", "-lm", "--load-mode");
+  /** No {@code --no-mmap}: current builds refuse it ({@code --load-mode none} replaces it). */
   private static final Set<String> SWITCHES = Set.of("--jinja", "--no-jinja", "-cb", "--cont-batching",
-      "-nocb", "--no-cont-batching", "--no-mmap", "--embedding", "--embeddings");
+      "-nocb", "--no-cont-batching", "--embedding", "--embeddings");
 
   private FakeLlamaServerMain() {
   }
@@ -43,7 +44,7 @@ public final class FakeLlamaServerMain {
         flags.put(a, "true");
       } else if (WITH_VALUE.contains(a)) {
         if (i + 1 >= args.length) {
-          die("error: expected value for argument: " + a);
+          refuse(a, "expected value for argument");
         }
         flags.put(a, args[++i]);
       } else {
@@ -52,7 +53,11 @@ public final class FakeLlamaServerMain {
     }
     String fa = flags.getOrDefault("--flash-attn", flags.get("-fa"));
     if (fa != null && !List.of("on", "off", "auto").contains(fa)) {
-      die("error: unknown value for --flash-attn: '" + fa + "'");
+      refuse(flags.containsKey("-fa") ? "-fa" : "--flash-attn", "error: unknown value for --flash-attn: '" + fa + "'");
+    }
+    String loadMode = flags.getOrDefault("--load-mode", flags.get("-lm"));
+    if (loadMode != null && !List.of("auto", "none", "mmap", "mlock", "mmap+mlock", "dio").contains(loadMode)) {
+      refuse(flags.containsKey("-lm") ? "-lm" : "--load-mode", "invalid value");
     }
     String model = flags.getOrDefault("--model", flags.get("-m"));
     if (model == null || !Files.isRegularFile(Path.of(model))) {
@@ -101,6 +106,12 @@ public final class FakeLlamaServerMain {
         });
       }
     });
+  }
+
+  /** A flag with a bad value: as the real server, the reason, then that flag's usage (which ends its output). */
+  private static void refuse(String flag, String why) {
+    die("error while handling argument \"" + flag + "\": " + why + "\n\nusage:\n" + flag
+        + " ...                               (the flag's help)\n\n\nto show complete usage, run with -h");
   }
 
   private static void die(String message) {
