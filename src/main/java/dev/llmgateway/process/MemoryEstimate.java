@@ -6,8 +6,10 @@ import java.util.Locale;
 /**
  * What a llama-server needs in memory for one model, from its GGUF header and the flags it gets:
  * the weights (the tensor data), the multimodal projector, the KV cache (layers × KV heads × head
- * size × cells, at the cache types) and an allowance for the compute buffers (logits and
- * activations of one micro-batch, plus the attention scores when flash attention is off).
+ * size × cells, at the cache types) and an allowance for the compute buffers: the output buffer
+ * (one row of logits per slot) and the activations of one micro-batch, plus the attention scores
+ * when flash attention is off. Calibrated on llama-server de3ff81 (its "model buffer", "KV buffer",
+ * "output buffer" and "compute buffer" log lines): see MemoryEstimateRealTest for the margin.
  *
  * <p>Cells = {@code ctx_size} (the model's training context when 0 or unset): current llama-server
  * sizes one KV pool for all slots ({@code -c} is the total; {@code --parallel} splits it), so
@@ -19,6 +21,8 @@ import java.util.Locale;
 public record MemoryEstimate(long weights, long mmproj, long kvCache, long compute, long nCtx) {
 
   static final int DEFAULT_UBATCH = 512;
+  /** llama-server's slots when --parallel is auto. */
+  static final int DEFAULT_SLOTS = 4;
 
   public long total() {
     return weights + mmproj + kvCache + compute;
@@ -48,10 +52,12 @@ public record MemoryEstimate(long weights, long mmproj, long kvCache, long compu
     long kv = Math.round(perCell * cells);
     long vocab = orZero(model.values().get("tokenizer.ggml.tokens#count") instanceof Number n ? n.longValue() : null);
     long ubatch = Math.min(cells, s.ubatchSize() == null ? DEFAULT_UBATCH : s.ubatchSize());
-    long activations = 4 * ubatch * (vocab + 4 * embd + 2 * ff);
-    boolean flash = "on".equals(s.flashAttn());
-    long scores = flash ? 0 : 4 * ubatch * heads * cells;
-    return new MemoryEstimate(model.tensorBytes(), mmprojBytes, kv, activations + scores, cells);
+    long slots = s.parallel() == null ? DEFAULT_SLOTS : s.parallel();
+    long output = 4 * vocab * slots;
+    long activations = 4 * ubatch * (6 * embd + 2 * ff);
+    // Flash attention is "auto" by default and on where the backend has it: scores only when off.
+    long scores = "off".equals(s.flashAttn()) ? 4 * ubatch * heads * cells : 0;
+    return new MemoryEstimate(model.tensorBytes(), mmprojBytes, kv, output + activations + scores, cells);
   }
 
   /** Bytes per element of a KV cache type (llama-server's --cache-type-k/v values; f16 by default). */
