@@ -33,7 +33,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class SwapBench {
 
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient HTTP = HttpClient.newBuilder()
+      .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
   public static void main(String[] args) throws Exception {
     BenchArgs a = new BenchArgs(args, new LinkedHashMap<>(Map.of(
@@ -58,7 +59,7 @@ public final class SwapBench {
       int port = freePort();
       long t0 = System.nanoTime();
       Process p = new ProcessBuilder(server, "--model", models.get(0).toString(), "--host", "127.0.0.1",
-          "--port", Integer.toString(port), "--ctx-size", "256")
+          "--port", Integer.toString(port), "--ctx-size", "256", "--threads", "1")
           .redirectErrorStream(true).redirectOutput(work.resolve("direct.log").toFile()).start();
       awaitHealth(port, p);
       starts[i] = System.nanoTime() - t0;
@@ -82,7 +83,7 @@ public final class SwapBench {
     Path config = work.resolve("llm.yml");
     Files.writeString(config, "gateway:\n  port: " + gatewayPort + "\n  llama_server:\n    command: " + server
         + "\n  state_dir: " + work.resolve("state") + "\n  memory:\n    budget: {cpu: 2.5GiB}\n    reserve: 0\n"
-        + "    swap_timeout_seconds: 120\nllama_cpp:\n  ctx_size: 256\nlocal_models:\n" + entries);
+        + "    swap_timeout_seconds: 120\nllama_cpp:\n  ctx_size: 256\n  threads: 1\nlocal_models:\n" + entries);
     Process gateway = new ProcessBuilder("java", "-jar", a.string("jar"), "serve", "--config", config.toString())
         .redirectErrorStream(true).redirectOutput(work.resolve("gateway.log").toFile()).start();
     String base = "http://127.0.0.1:" + gatewayPort;
