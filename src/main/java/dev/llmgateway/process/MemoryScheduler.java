@@ -47,6 +47,25 @@ final class MemoryScheduler {
     void changed();
   }
 
+  /** keep_cache_on_swap: what is done to a model's cache around a swap (best effort, never fails). */
+  interface CacheKeeper {
+    CacheKeeper NONE = new CacheKeeper() {
+      @Override
+      public Future<Void> save(String id) {
+        return Future.succeededFuture();
+      }
+
+      @Override
+      public Future<Void> restore(String id) {
+        return Future.succeededFuture();
+      }
+    };
+
+    Future<Void> save(String id);
+
+    Future<Void> restore(String id);
+  }
+
   /** Memory held by something the scheduler does not run (an Ollama model), maybe unloadable. */
   record Foreign(String name, String device, long bytes, boolean unloadable) {
   }
@@ -60,6 +79,7 @@ final class MemoryScheduler {
   private java.util.function.Function<Foreign, Future<Void>> unloadForeign = f -> Future.succeededFuture();
   private ModelPlans plans = new ModelPlans(Map.of(), Map.of(), 0, 0, 120_000);
   private boolean pumpScheduled;
+  private CacheKeeper cache = CacheKeeper.NONE;
 
   private static final class Slot {
     final Schedulable runner;
@@ -71,6 +91,10 @@ final class MemoryScheduler {
     boolean loading;
     long lastUsed;
     long swapStartNanos;
+    /** A stop is under way (saving the cache first, or the server exiting). */
+    boolean stopping;
+    /** Its slots were saved when it last went: restore them when it is back. */
+    boolean saved;
     /** Admin unloads waiting for the server to be gone. */
     final List<Promise<Void>> unloaded = new ArrayList<>();
 
@@ -136,6 +160,10 @@ final class MemoryScheduler {
     return plans;
   }
 
+  void cache(CacheKeeper keeper) {
+    cache = keeper;
+  }
+
   // --- requests ---------------------------------------------------------------------------
 
   /** Completes once the request may go to the model (counted in flight until {@link #release}). */
@@ -158,7 +186,7 @@ final class MemoryScheduler {
     if (tooLarge != null) {
       return Future.failedFuture(tooLarge);
     }
-    if (slot.runner.state().serving() && !slot.draining && slot.waiting.isEmpty()) {
+    if (slot.runner.state().serving() && !slot.draining && !slot.loading && slot.waiting.isEmpty()) {
       admit(slot, counts);
       return Future.succeededFuture();
     }
@@ -232,7 +260,7 @@ final class MemoryScheduler {
     }
     // Drained models with nothing in flight are stopped.
     for (Slot s : slots.values()) {
-      if (s.draining && s.runner.inFlight() == 0 && s.runner.state() == ProcessState.RUNNING) {
+      if (s.draining && !s.stopping && s.runner.inFlight() == 0 && s.runner.state() == ProcessState.RUNNING) {
         stop(s, s.drainingFor == null ? "unload requested" : "making room for " + s.drainingFor);
       } else if (s.draining && !s.loading && !Schedulable.holdsMemory(s.runner.state())) {
         s.draining = false;
@@ -244,7 +272,7 @@ final class MemoryScheduler {
     // Queues of loaded models first: what waits for a model that is there is served before any
     // model is chosen to make room (a model just loaded serves its queue before it can go).
     for (Slot slot : slots.values()) {
-      if (slot.runner.state().serving() && !slot.draining) {
+      if (slot.runner.state().serving() && !slot.draining && !slot.loading) {
         while (!slot.waiting.isEmpty()) {
           Waiter w = slot.waiting.poll();
           vertx.cancelTimer(w.timer);
@@ -367,7 +395,7 @@ final class MemoryScheduler {
           slot.plan.id(), ByteSize.format(slot.plan.bytes()), device, s.plan.id(), s.runner.inFlight());
       s.draining = true;
       s.drainingFor = slot.plan.id();
-      if (s.runner.inFlight() == 0) {
+      if (s.runner.inFlight() == 0 && !s.stopping) {
         stop(s, "making room for " + slot.plan.id());
       }
     }
@@ -379,13 +407,21 @@ final class MemoryScheduler {
   }
 
   private Future<Void> stop(Slot s, String reason) {
-    return s.runner.stop(reason).onComplete(ar -> changed());
+    s.stopping = true;
+    Future<Void> before = s.plan.keepCache() && s.runner.state() == ProcessState.RUNNING
+        ? cache.save(s.plan.id()).onComplete(ar -> s.saved = true) : Future.succeededFuture();
+    return before.compose(v -> s.runner.stop(reason)).onComplete(ar -> {
+      s.stopping = false;
+      changed();
+    });
   }
 
   private void start(Slot slot) {
     slot.loading = true;
     slot.runner.ensure()
         .timeout(slot.runner.startupTimeoutMs(), TimeUnit.MILLISECONDS)
+        .compose(v -> slot.saved && slot.plan.keepCache()
+            ? cache.restore(slot.plan.id()).onComplete(r -> slot.saved = false) : Future.succeededFuture())
         .onComplete(ar -> {
           slot.loading = false;
           if (ar.succeeded()) {

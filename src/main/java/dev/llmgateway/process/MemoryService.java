@@ -72,6 +72,24 @@ final class MemoryService {
     return plans;
   }
 
+  /** Saves and restores the slots of models with keep_cache_on_swap, through their servers' API. */
+  void keepCaches(io.vertx.core.http.HttpClient client, Map<String, Supervisor> supervisors) {
+    SlotCache slots = new SlotCache(client);
+    scheduler.cache(new MemoryScheduler.CacheKeeper() {
+      @Override
+      public Future<Void> save(String id) {
+        Supervisor s = supervisors.get(id);
+        return s == null ? Future.succeededFuture() : slots.save(s.spec());
+      }
+
+      @Override
+      public Future<Void> restore(String id) {
+        Supervisor s = supervisors.get(id);
+        return s == null ? Future.succeededFuture() : slots.restore(s.spec());
+      }
+    });
+  }
+
   /** Follows a new config: the llama.cpp servers among the supervisors are scheduled. */
   void apply(ModelPlans plans, Map<String, Supervisor> supervisors) {
     Map<String, Supervisor> llama = new LinkedHashMap<>();

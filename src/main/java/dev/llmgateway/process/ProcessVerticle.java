@@ -60,6 +60,7 @@ public final class ProcessVerticle extends VerticleBase {
     // No keep-alive: a probe must see the port as it is now, not through an old connection.
     probeClient = Connections.client(vertx, new HttpClientOptions().setKeepAlive(false), new PoolOptions());
     memory = new MemoryService(vertx, context, new MemoryMetrics(metrics.registry()));
+    memory.keepCaches(probeClient, supervisors);
     return vertx.eventBus().<JsonObject>request(ConfigBus.CURRENT, null)
         .map(reply -> ConfigSnapshot.fromJson(reply.body()).config())
         .compose(config -> {

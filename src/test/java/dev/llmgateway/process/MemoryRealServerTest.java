@@ -197,4 +197,28 @@ class MemoryRealServerTest {
         + "+ compute buffers): %.2f%% off%n", shown, reported, off * 100);
     assertTrue(off <= MARGIN, "estimate " + shown + " vs reported " + reported);
   }
+
+  @Test
+  void keepCacheOnSwapRestoresThePromptCacheWhenTheModelComesBack(Vertx vertx) throws Exception {
+    TestHttp http = new TestHttp(vertx, gateway(vertx, """
+        - {id: a, path: a.gguf, port: %d, memory: 2GiB, device: cpu, keep_cache_on_swap: true}
+        - {id: b, path: b.gguf, port: %d, memory: 2GiB, device: cpu}
+        - {id: c, path: c.gguf, port: %d, memory: 2GiB, device: cpu}
+        """.formatted(freePort(), freePort(), freePort())).port());
+    String prompt = "word ".repeat(150);
+    int[] recomputed = new int[2];
+    String[] models = {"a", "c"};
+    for (int i = 0; i < 2; i++) {
+      String body = new JsonObject().put("model", models[i]).put("max_tokens", 2).put("messages", new JsonArray()
+          .add(new JsonObject().put("role", "user").put("content", prompt))).encode();
+      assertEquals(200, Async.await("first", post(vertx, http, body), LOAD).status());
+      assertEquals(200, Async.await("b", post(vertx, http, chat("b", 2, false)), LOAD).status()); // swaps it out
+      TestHttp.Answer again = Async.await("again", post(vertx, http, body), LOAD);
+      assertEquals(200, again.status(), again.body());
+      recomputed[i] = again.json().getJsonObject("timings").getInteger("prompt_n");
+    }
+    System.out.printf("keep_cache_on_swap: after a swap the same %d-token prompt recomputed %d tokens with "
+        + "the cache kept, %d without%n", recomputed[1], recomputed[0], recomputed[1]);
+    assertTrue(recomputed[0] < recomputed[1] / 4, "kept: " + recomputed[0] + ", not kept: " + recomputed[1]);
+  }
 }
