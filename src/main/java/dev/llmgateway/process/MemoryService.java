@@ -124,6 +124,16 @@ final class MemoryService {
     }
   }
 
+  /**
+   * Ollama's models matter where memory is scarce: when this machine has a GPU, or when the budget is
+   * set by hand. On a machine without a GPU and {@code budget: auto}, Ollama (in the machine's
+   * memory) is not polled.
+   */
+  boolean countsOllama(ModelPlans plans, boolean explicitBudget) {
+    return !plans.plans().isEmpty()
+        && (explicitBudget || probe.totals().keySet().stream().anyMatch(d -> d.startsWith("gpu")));
+  }
+
   private Future<Void> unloadOllama(MemoryScheduler.Foreign model) {
     return ollama == null ? Future.succeededFuture() : ollama.unload(model);
   }

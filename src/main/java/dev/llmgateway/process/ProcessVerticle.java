@@ -119,13 +119,15 @@ public final class ProcessVerticle extends VerticleBase {
    * The children of a config, the memory plans of its models and whether its Ollama server runs on
    * this machine (files read, names resolved: built on a worker).
    */
-  private record Setup(Map<String, ChildSpec> specs, ModelPlans plans, String ollamaUrl, boolean ollamaLocal) {
+  private record Setup(Map<String, ChildSpec> specs, ModelPlans plans, String ollamaUrl, boolean ollamaLocal,
+      boolean memoryAuto) {
   }
 
   private Setup setup(GatewayConfig config) {
     String ollama = config.gateway().ollamaUrl();
     boolean local = ollama != null && ChildSpecs.isLocal(OllamaUrl.host(ollama));
-    return new Setup(ChildSpecs.build(config, env), memory.plan(config), ollama, local);
+    return new Setup(ChildSpecs.build(config, env), memory.plan(config), ollama, local,
+        config.gateway().memory().auto());
   }
 
   /**
@@ -159,7 +161,8 @@ public final class ProcessVerticle extends VerticleBase {
       }
     });
     memory.apply(setup.plans(), supervisors);
-    memory.watchOllama(setup.ollamaUrl(), setup.ollamaLocal(), probeClient);
+    memory.watchOllama(setup.ollamaUrl(), setup.ollamaLocal() && memory.countsOllama(setup.plans(),
+        !setup.memoryAuto()), probeClient);
     for (String id : boot) {
       Supervisor s = supervisors.get(id);
       Future<Void> load = setup.plans().plans().containsKey(id) ? memory.scheduler().load(id) : s.ensure();
