@@ -48,9 +48,11 @@ final class MemoryAdminRoutes {
       ErrorResponses.send(ctx.response(), e);
       return;
     }
-    if (b.kind() != Backend.Kind.LLAMA_CPP) {
+    boolean routed = b.kind() == Backend.Kind.LLAMA_ROUTER && b.id().contains("/");
+    if (b.kind() != Backend.Kind.LLAMA_CPP && !routed) {
       ErrorResponses.send(ctx.response(), ApiError.badRequest(b.id() + " is a " + b.kind().label()
-          + " model: only llama.cpp models are loaded and unloaded by the gateway", "id"));
+          + " model: only llama.cpp models (and <router>/<model> of a llama_router) are loaded and "
+          + "unloaded by the gateway", "id"));
       return;
     }
     long wait = b.startupTimeoutMs() + catalog.get().config().gateway().memory().swapTimeoutMs() + 5000;

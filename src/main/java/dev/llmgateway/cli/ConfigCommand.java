@@ -72,7 +72,7 @@ final class ConfigCommand implements Runnable {
     private static List<String> missingFiles(GatewayConfig c) {
       List<String> lines = new ArrayList<>();
       for (LocalModel m : c.localModels()) {
-        if (!m.ollama()) {
+        if (m.llamaCpp()) {
           ChildSpecs.requiredFiles(m, Path.of(c.modelPath())).stream()
               .filter(f -> !Files.isRegularFile(Path.of(f)))
               .forEach(f -> lines.add(m.ref() + ": file " + f + " is not there yet; the model fails "

@@ -97,7 +97,7 @@ public final class ConfigBinder {
     Map<String, String> byPort = new HashMap<>();
     for (Roles.Assignment role : Roles.of(config).assignments()) {
       LocalModel m = localOf(config, role.ref());
-      if (m == null || m.ollama()) {
+      if (m == null || !m.llamaCpp()) {
         continue;
       }
       String hostPort = m.host() + ":" + m.port();

@@ -43,4 +43,14 @@ public record LocalModel(
   public boolean ollama() {
     return type == ModelType.OLLAMA;
   }
+
+  /** A llama-server in router mode (many models behind one address). */
+  public boolean llamaRouter() {
+    return type == ModelType.LLAMA_ROUTER;
+  }
+
+  /** A model the gateway runs llama-server for. */
+  public boolean llamaCpp() {
+    return type == ModelType.LLAMA_CPP;
+  }
 }

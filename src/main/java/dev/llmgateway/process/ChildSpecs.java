@@ -41,7 +41,7 @@ public final class ChildSpecs {
     Path modelPath = Path.of(config.modelPath());
     List<String> boot = bootRefs(config);
     for (LocalModel m : config.localModels()) {
-      if (m.ollama()) {
+      if (!m.llamaCpp()) {
         continue;
       }
       boolean embedding = config.embeddingModel(m);

@@ -29,6 +29,7 @@ import org.slf4j.LoggerFactory;
 final class MemoryService {
 
   private static final Logger LOG = LoggerFactory.getLogger(MemoryService.class);
+  private static final long ROUTER_LOAD_MS = 120_000;
 
   private final Vertx vertx;
   private final MemoryMetrics metrics;
@@ -37,6 +38,10 @@ final class MemoryService {
   private JsonObject lastStates;
   private OllamaWatch ollama;
   private String ollamaAddress;
+  private List<MemoryScheduler.Foreign> ollamaModels = List.of();
+  private final Map<String, LlamaRouterWatch> routers = new LinkedHashMap<>();
+  private List<ModelPlans.RouterPlan> routerPlans = List.of();
+  private io.vertx.core.http.HttpClient routerClient;
 
   MemoryService(Vertx vertx, Context context, MemoryMetrics metrics) {
     this.vertx = vertx;
@@ -72,6 +77,41 @@ final class MemoryService {
     return plans;
   }
 
+  /** Follows the {@code llama_router} entries: one watch per router, each counted as one consumer. */
+  void routers(List<ModelPlans.RouterPlan> plans, io.vertx.core.http.HttpClient client) {
+    routerClient = client;
+    routerPlans = plans;
+    Map<String, ModelPlans.RouterPlan> byId = new LinkedHashMap<>();
+    plans.forEach(p -> byId.put(p.id(), p));
+    routers.values().removeIf(w -> {
+      ModelPlans.RouterPlan p = byId.get(w.id());
+      boolean gone = p == null || !w.address().equals(p.host() + ":" + p.port());
+      if (gone) {
+        w.stop();
+      }
+      return gone;
+    });
+    plans.forEach(p -> routers.computeIfAbsent(p.id(), id -> {
+      LlamaRouterWatch w = new LlamaRouterWatch(vertx, client, id, p.host(), p.port(), scheduler::changed);
+      w.start();
+      return w;
+    }));
+    pushForeign();
+  }
+
+  private void pushForeign() {
+    List<MemoryScheduler.Foreign> all = new java.util.ArrayList<>(ollamaModels);
+    routerPlans.forEach(p -> all.add(new MemoryScheduler.Foreign(p.id(), p.device(), p.bytes(), false)));
+    scheduler.foreign(all, this::unloadOllama);
+  }
+
+  /** A {@code <router>/<model>} id: its router's watch and the model's name, or null. */
+  private Map.Entry<LlamaRouterWatch, String> routed(String id) {
+    int slash = id.indexOf('/');
+    LlamaRouterWatch w = slash > 0 ? routers.get(id.substring(0, slash)) : null;
+    return w == null ? null : Map.entry(w, id.substring(slash + 1));
+  }
+
   /** Saves and restores the slots of models with keep_cache_on_swap, through their servers' API. */
   void keepCaches(io.vertx.core.http.HttpClient client, Map<String, Supervisor> supervisors) {
     SlotCache slots = new SlotCache(client);
@@ -88,6 +128,11 @@ final class MemoryService {
         return s == null ? Future.succeededFuture() : slots.restore(s.spec());
       }
     });
+  }
+
+  /** Blocking: the llama_router entries of a config. */
+  List<ModelPlans.RouterPlan> routers(GatewayConfig config) {
+    return ModelPlans.routers(config, probe);
   }
 
   /** Follows a new config: the llama.cpp servers among the supervisors are scheduled. */
@@ -113,12 +158,16 @@ final class MemoryService {
     if (ollama != null) {
       ollama.stop();
       ollama = null;
-      scheduler.foreign(List.of(), f -> Future.succeededFuture());
+      ollamaModels = List.of();
+      pushForeign();
     }
     ollamaAddress = address;
     if (address != null) {
       OllamaWatch watch = new OllamaWatch(vertx, client, OllamaUrl.host(address), OllamaUrl.port(address),
-          () -> scheduler.plans().budgets().containsKey("gpu0"), found -> scheduler.foreign(found, this::unloadOllama));
+          () -> scheduler.plans().budgets().containsKey("gpu0"), found -> {
+            ollamaModels = found;
+            pushForeign();
+          });
       ollama = watch;
       watch.start(OllamaWatch.POLL_MS);
     }
@@ -142,14 +191,23 @@ final class MemoryService {
     if (ollama != null) {
       ollama.stop();
     }
+    routers.values().forEach(LlamaRouterWatch::stop);
   }
 
   void listen() {
     var bus = vertx.eventBus();
     bus.<JsonObject>consumer(MemoryBus.SNAPSHOT, msg -> msg.reply(snapshot()));
     bus.<JsonObject>consumer(MemoryBus.STATES_NOW, msg -> msg.reply(states()));
-    bus.<JsonObject>consumer(MemoryBus.LOAD, msg -> answer(msg, scheduler.load(id(msg)), "loaded"));
-    bus.<JsonObject>consumer(MemoryBus.UNLOAD, msg -> answer(msg, scheduler.unload(id(msg)), "unloaded"));
+    bus.<JsonObject>consumer(MemoryBus.LOAD, msg -> {
+      var routed = routed(id(msg));
+      answer(msg, routed != null ? routed.getKey().load(routed.getValue(), ROUTER_LOAD_MS) : scheduler.load(id(msg)),
+          "loaded");
+    });
+    bus.<JsonObject>consumer(MemoryBus.UNLOAD, msg -> {
+      var routed = routed(id(msg));
+      answer(msg, routed != null ? routed.getKey().unload(routed.getValue(), ROUTER_LOAD_MS)
+          : scheduler.unload(id(msg)), "unloaded");
+    });
   }
 
   private static String id(Message<JsonObject> msg) {
@@ -196,6 +254,10 @@ final class MemoryService {
     JsonArray models = new JsonArray();
     scheduler.models().forEach(m -> models.add(new JsonObject().put("id", m.id()).put("state", m.state())
         .put("bytes", m.bytes()).put("device", m.device()).put("n_ctx", m.nCtx())));
+    // The models of each llama_router, as it reports them; their memory is the router's.
+    routers.values().forEach(w -> w.states().forEach((name, state) -> models.add(new JsonObject()
+        .put("id", w.id() + "/" + name).put("state", state).putNull("bytes").putNull("device").putNull("n_ctx")
+        .put("router", w.id()))));
     return new JsonObject().put("models", models);
   }
 

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -34,7 +35,7 @@ public record ModelPlans(Map<String, ModelPlan> plans, Map<String, Long> budgets
     Map<String, ModelPlan> plans = new LinkedHashMap<>();
     Map<String, Long> budgets = new TreeMap<>();
     for (LocalModel m : config.localModels()) {
-      if (m.ollama()) {
+      if (!m.llamaCpp()) {
         continue;
       }
       ModelScheduling s = m.scheduling();
@@ -73,6 +74,17 @@ public record ModelPlans(Map<String, ModelPlan> plans, Map<String, Long> budgets
     }
     budgets.values().removeIf(v -> v == null);
     return new ModelPlans(plans, budgets, memory.reserveBytes(), memory.maxLoaded(), memory.swapTimeoutMs());
+  }
+
+  /** A {@code llama_router} entry: one consumer of its device's budget ({@code memory:}, else 0). */
+  public record RouterPlan(String id, String host, int port, String device, long bytes) {
+  }
+
+  public static List<RouterPlan> routers(GatewayConfig config, DeviceProbe probe) {
+    MemorySettings memory = config.gateway().memory();
+    return config.localModels().stream().filter(LocalModel::llamaRouter).map(m -> new RouterPlan(m.id(), m.host(),
+        m.port(), device(m.scheduling().device(), config.llamaCpp().nGpuLayers(), memory, probe),
+        m.scheduling().memoryBytes() == null ? 0 : m.scheduling().memoryBytes())).toList();
   }
 
   /** The configured budget, else (auto) the device's total; null: unknown, no limit. */

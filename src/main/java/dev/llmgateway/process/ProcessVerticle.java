@@ -120,14 +120,14 @@ public final class ProcessVerticle extends VerticleBase {
    * this machine (files read, names resolved: built on a worker).
    */
   private record Setup(Map<String, ChildSpec> specs, ModelPlans plans, String ollamaUrl, boolean ollamaLocal,
-      boolean memoryAuto) {
+      boolean memoryAuto, List<ModelPlans.RouterPlan> routers) {
   }
 
   private Setup setup(GatewayConfig config) {
     String ollama = config.gateway().ollamaUrl();
     boolean local = ollama != null && ChildSpecs.isLocal(OllamaUrl.host(ollama));
     return new Setup(ChildSpecs.build(config, env), memory.plan(config), ollama, local,
-        config.gateway().memory().auto());
+        config.gateway().memory().auto(), memory.routers(config));
   }
 
   /**
@@ -161,6 +161,7 @@ public final class ProcessVerticle extends VerticleBase {
       }
     });
     memory.apply(setup.plans(), supervisors);
+    memory.routers(setup.routers(), probeClient);
     memory.watchOllama(setup.ollamaUrl(), setup.ollamaLocal() && memory.countsOllama(setup.plans(),
         !setup.memoryAuto()), probeClient);
     for (String id : boot) {

@@ -40,6 +40,12 @@ final class LoadStates {
     models = next;
   }
 
+  /** The models a llama_router entry reports (ids {@code <router>/<model>}), in its order. */
+  java.util.List<String> ofRouter(String router) {
+    return models.values().stream().filter(m -> router.equals(m.getString("router")))
+        .map(m -> m.getString("id")).sorted().toList();
+  }
+
   /** {@code {"id","state","bytes","device","n_ctx"}} of a model, or null when it is not scheduled. */
   JsonObject of(String id) {
     return models.get(id);

@@ -25,7 +25,13 @@ final class ModelsHandler {
   void list(RoutingContext ctx) {
     ModelCatalog current = catalog.get();
     JsonArray data = new JsonArray();
-    current.all().forEach(b -> data.add(model(current, b)));
+    current.all().forEach(b -> {
+      data.add(model(current, b));
+      if (b.kind() == Backend.Kind.LLAMA_ROUTER) {
+        // The router's own models, as it reports them, each reachable as <router id>/<model>.
+        loadStates.ofRouter(b.id()).forEach(id -> data.add(model(current, current.find(id, Endpoint.CHAT))));
+      }
+    });
     ctx.json(new JsonObject().put("object", "list").put("data", data));
   }
 
@@ -48,12 +54,15 @@ final class ModelsHandler {
             .put("backend", b.baseUrl())
             .put("upstream_model", b.upstreamModel())
             .put("roles", new JsonArray(current.rolesOf(b.ref()))));
-    JsonObject load = b.kind() == Backend.Kind.LLAMA_CPP ? loadStates.of(b.id()) : null;
+    JsonObject load = b.kind() == Backend.Kind.LLAMA_CPP || b.kind() == Backend.Kind.LLAMA_ROUTER
+        ? loadStates.of(b.id()) : null;
     if (load != null) {
       // The shape llama-server's router mode and llama-swap answer, which Open WebUI reads.
       out.put("status", new JsonObject().put("value", load.getString("state")));
-      out.put("meta", new JsonObject().put("memory_bytes", load.getLong("bytes"))
-          .put("device", load.getString("device")).put("n_ctx", load.getLong("n_ctx")));
+      if (load.getValue("bytes") != null) {
+        out.put("meta", new JsonObject().put("memory_bytes", load.getLong("bytes"))
+            .put("device", load.getString("device")).put("n_ctx", load.getLong("n_ctx")));
+      }
     }
     return out;
   }
