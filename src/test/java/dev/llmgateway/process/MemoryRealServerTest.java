@@ -114,8 +114,10 @@ class MemoryRealServerTest {
     JsonArray data = http.get("/v1/models").json().getJsonArray("data");
     Map<String, String> out = new TreeMap<>();
     for (int i = 0; i < data.size(); i++) {
-      out.put(data.getJsonObject(i).getString("id"),
-          data.getJsonObject(i).getJsonObject("status").getString("value"));
+      JsonObject status = data.getJsonObject(i).getJsonObject("status");
+      if (status != null) { // a llama_router entry itself has none; its models have
+        out.put(data.getJsonObject(i).getString("id"), status.getString("value"));
+      }
     }
     return out;
   }
@@ -220,5 +222,33 @@ class MemoryRealServerTest {
     System.out.printf("keep_cache_on_swap: after a swap the same %d-token prompt recomputed %d tokens with "
         + "the cache kept, %d without%n", recomputed[1], recomputed[0], recomputed[1]);
     assertTrue(recomputed[0] < recomputed[1] / 4, "kept: " + recomputed[0] + ", not kept: " + recomputed[1]);
+  }
+
+  @Test
+  void aLlamaServerInRouterModeServesItsModelsByName(Vertx vertx) throws Exception {
+    int port = freePort();
+    Process router = new ProcessBuilder(real.binary().toString(), "--models-dir", models.toString(),
+        "--host", "127.0.0.1", "--port", Integer.toString(port), "-c", "256", "-t", "1")
+        .redirectErrorStream(true).redirectOutput(dir.resolve("router.log").toFile()).start();
+    try {
+      TestHttp http = new TestHttp(vertx, GatewayHarness.start(vertx, dir, """
+          gateway:
+            memory:
+              budget: {cpu: 9GiB}
+          local_models:
+            - {id: r, type: llama_router, port: %d, memory: 1GiB, device: cpu}
+          """.formatted(port), Map.of()).port());
+      Async.until("the router's models", () -> Async.quietly(() -> statuses(http).containsKey("r/b")), LOAD);
+      assertEquals("unloaded", statuses(http).get("r/b"));
+      TestHttp.Answer answer = Async.await("r/b", post(vertx, http, chat("r/b", 3, false)), LOAD);
+      assertEquals(200, answer.status(), answer.body());
+      assertEquals("b", answer.json().getString("model"));
+      Async.until("r/b loaded", () -> Async.quietly(() -> "loaded".equals(statuses(http).get("r/b"))), LOAD);
+      assertEquals(200, http.postJson("/admin/models/r%2Fb/unload", "").status());
+      assertEquals("unloaded", statuses(http).get("r/b"));
+    } finally {
+      router.destroy();
+      router.waitFor(10, TimeUnit.SECONDS);
+    }
   }
 }
