@@ -1,10 +1,14 @@
 // The "Manage models" page: wires the views to the admin API, asks for the admin token when the
 // gateway wants one, and keeps the models table live through GET /admin/models/events.
 
+import { ActivityView } from './activity.js';
 import { AdminApi, follow } from './api.js';
+import { showConfigStatus } from './config.js';
 import { LogsView } from './logs.js';
+import { MemoryView } from './memory.js';
 import { ModelsView } from './models.js';
 import { OllamaView } from './ollama.js';
+import { PlaygroundView } from './playground.js';
 import { PullsView } from './pulls.js';
 
 const api = new AdminApi();
@@ -58,6 +62,9 @@ const ollama = new OllamaView(api, {
   mainChanged: () => models.refresh().then(() => onModels(models.models)),
 });
 const pulls = new PullsView(api, { pulled: () => ollama.refresh() });
+const playground = new PlaygroundView();
+const memory = new MemoryView(api);
+const activity = new ActivityView(api, { models: (rows) => memory.setWaiting(rows) });
 
 function onModels(list) {
   models.render(list);
@@ -69,6 +76,7 @@ function onModels(list) {
     ollama.refresh(); // its "Used by" and "Use as main" columns follow the roles
   }
   page.mainRef = ref;
+  playground.loadModels(); // entries come and go with llm.yml
 }
 
 api.onFailure((failure) => {
@@ -119,11 +127,14 @@ async function start() {
   if (page.feed) page.feed.close();
   page.feed = follow(api, '/admin/models/events', {
     models: (data) => onModels(data.models),
+    config: (status) => showConfigStatus(status),
     onOpen: () => { page.live('live', true); page.clearError('connection'); },
     onDown: () => page.live('reconnecting…', false),
   });
   ollama.refresh();
   pulls.resume();
+  activity.start();
+  memory.start();
   page.started = true;
 }
 

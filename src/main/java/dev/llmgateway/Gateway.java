@@ -5,9 +5,11 @@ import dev.llmgateway.config.Overrides;
 import dev.llmgateway.admin.AdminAccess;
 import dev.llmgateway.admin.AdminRoutes;
 import dev.llmgateway.ollama.OllamaAdminRoutes;
+import dev.llmgateway.ollama.OllamaApiRoutes;
 import dev.llmgateway.web.WebPage;
 import dev.llmgateway.metrics.GatewayMetrics;
 import dev.llmgateway.process.ProcessVerticle;
+import dev.llmgateway.routing.ActivityRoutes;
 import dev.llmgateway.routing.ConcurrencyLimiter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -101,7 +103,8 @@ public final class Gateway {
         .compose(v -> vertx.deployVerticle(() -> {
           // The page's /admin calls pass the access rule that AdminRoutes mounts first.
           RouterVerticle router = new RouterVerticle(env, limiter, metrics, randomPortShare,
-              () -> List.of(new AdminRoutes(), new OllamaAdminRoutes(), new WebPage()));
+              () -> List.of(new AdminRoutes(), new ActivityRoutes(limiter), new OllamaAdminRoutes(),
+                  new OllamaApiRoutes(), new WebPage()));
           routers.add(router);
           return router;
         }, new DeploymentOptions().setInstances(Math.max(1, options.routerInstances()))))

@@ -31,7 +31,7 @@ public final class AdminAccess implements Handler<RoutingContext> {
   public static final String TOKEN_COOKIE = "llm_gateway_admin_token";
 
   private static final Pattern EVENT_STREAMS =
-      Pattern.compile("/admin/(models/events|processes/[^/]+/logs|ollama/pulls/[^/]+/events)");
+      Pattern.compile("/admin/(models/events|activity/events|processes/[^/]+/logs|ollama/pulls/[^/]+/events)");
 
   private final Supplier<String> token;
   private final boolean loopbackOnly;

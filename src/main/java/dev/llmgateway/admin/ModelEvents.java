@@ -15,6 +15,11 @@ import io.vertx.ext.web.RoutingContext;
  * snapshot after a short pause (which coalesces bursts and lets this router instance swap its config
  * first); servers the gateway does not run publish nothing, so they are probed again every few
  * seconds. A snapshot equal to the last one sent is not sent again.
+ *
+ * <p>The same stream carries the state of {@code llm.yml} ({@code event: config}, the body of
+ * {@code GET /admin/config} without the config itself): at once, then whenever an edit is refused or
+ * the file is valid again, so the page can say which file, line and key are wrong while the last
+ * good config stays in use.
  */
 final class ModelEvents {
 
@@ -40,6 +45,7 @@ final class ModelEvents {
     private final RoutingContext ctx;
     private MessageConsumer<JsonObject> status;
     private MessageConsumer<JsonObject> config;
+    private MessageConsumer<JsonObject> configStatus;
     private EventStream stream;
     private long periodic = -1;
     private boolean scheduled;
@@ -47,6 +53,8 @@ final class ModelEvents {
     private boolean again;
     private boolean closed;
     private String last;
+    /** The last config status; sent once the first models list went out (that comes first). */
+    private JsonObject configStatusSeen;
 
     Feed(RoutingContext ctx) {
       this.ctx = ctx;
@@ -56,6 +64,14 @@ final class ModelEvents {
       status = vertx.eventBus().consumer(ProcessBus.STATUS, msg -> schedule());
       config = vertx.eventBus().consumer(ConfigBus.CHANGED, msg -> schedule());
       stream = new EventStream(vertx, ctx, this::close);
+      configStatus = vertx.eventBus().consumer(ConfigBus.STATUS_CHANGED, msg -> config(msg.body()));
+      vertx.eventBus().<JsonObject>request(ConfigBus.STATUS, null).onSuccess(reply -> {
+        if (configStatusSeen == null) { // else a newer one came meanwhile
+          JsonObject status = reply.body().copy();
+          status.remove("config");
+          config(status);
+        }
+      });
       periodic = vertx.setPeriodic(PROBE_MS, t -> refresh());
       refresh();
     }
@@ -84,8 +100,12 @@ final class ModelEvents {
         if (ar.succeeded()) {
           String encoded = ar.result().encode();
           if (!encoded.equals(last)) {
+            boolean first = last == null;
             last = encoded;
             stream.send("models", ar.result());
+            if (first && configStatusSeen != null) {
+              stream.send("config", configStatusSeen);
+            }
           }
         }
         if (again) {
@@ -95,10 +115,18 @@ final class ModelEvents {
       });
     }
 
+    private void config(JsonObject status) {
+      configStatusSeen = status;
+      if (last != null) {
+        stream.send("config", status);
+      }
+    }
+
     private void close() {
       closed = true;
       status.unregister();
       config.unregister();
+      configStatus.unregister();
       vertx.cancelTimer(periodic);
     }
   }

@@ -1,6 +1,7 @@
 package dev.llmgateway.admin;
 
 import dev.llmgateway.bus.ProcessBus;
+import dev.llmgateway.bus.RoutingBus;
 import dev.llmgateway.config.CloudModel;
 import dev.llmgateway.config.LocalModel;
 import dev.llmgateway.model.Backend;
@@ -46,7 +47,10 @@ final class ModelStates {
   /** {@code {"models": [...]}} as {@code GET /admin/models} answers it. */
   Future<JsonObject> snapshot() {
     ModelCatalog current = catalog.get();
-    return vertx.eventBus().<JsonObject>request(ProcessBus.LIST, null)
+    Future<JsonObject> apis = vertx.eventBus().<JsonObject>request(RoutingBus.APIS, null)
+        .map(reply -> reply.body().getJsonObject("backends"))
+        .otherwise(new JsonObject());
+    return apis.compose(known -> vertx.eventBus().<JsonObject>request(ProcessBus.LIST, null)
         .map(reply -> reply.body().getJsonArray("processes"))
         .otherwise(new JsonArray())
         .compose(all -> {
@@ -59,14 +63,26 @@ final class ModelStates {
           }
           List<Future<JsonObject>> rows = new ArrayList<>();
           for (Backend b : current.all()) {
-            rows.add(row(current, b, processes, byPort));
+            rows.add(row(current, b, processes, byPort).map(row -> withApis(row, b, known)));
           }
           return Future.all(rows).map(done -> {
             JsonArray models = new JsonArray();
             rows.forEach(f -> models.add(f.result()));
             return new JsonObject().put("models", models);
           });
-        });
+        }));
+  }
+
+  /**
+   * {@code "apis": {"/v1/messages": "native"|"translated"}}: what the router learnt when it first
+   * asked this backend an API in front (absent until then).
+   */
+  private static JsonObject withApis(JsonObject row, Backend b, JsonObject known) {
+    JsonObject byAddress = known.getValue(b.ref()) instanceof JsonObject o ? o : null;
+    if (byAddress != null && byAddress.getValue(b.authority()) instanceof JsonObject apis) {
+      row.put("apis", apis);
+    }
+    return row;
   }
 
   private Future<JsonObject> row(ModelCatalog current, Backend b, Map<String, JsonObject> processes,

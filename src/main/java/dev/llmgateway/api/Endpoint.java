@@ -9,7 +9,18 @@ package dev.llmgateway.api;
 public enum Endpoint {
   CHAT("/v1/chat/completions", ErrorEnvelope.OPENAI),
   COMPLETIONS("/v1/completions", ErrorEnvelope.OPENAI),
-  EMBEDDINGS("/v1/embeddings", ErrorEnvelope.OPENAI);
+  EMBEDDINGS("/v1/embeddings", ErrorEnvelope.OPENAI),
+  // Anthropic's Messages API, OpenAI's Responses API, llama.cpp's rerank (both of its spellings).
+  MESSAGES("/v1/messages", AnthropicEnvelope.INSTANCE),
+  COUNT_TOKENS("/v1/messages/count_tokens", AnthropicEnvelope.INSTANCE),
+  RESPONSES("/v1/responses", ErrorEnvelope.OPENAI),
+  RERANK("/v1/rerank", ErrorEnvelope.OPENAI),
+  RERANKING("/v1/reranking", ErrorEnvelope.OPENAI),
+  // Ollama's own API (ollama-js, ollama-python, Open WebUI's Ollama connection).
+  OLLAMA_CHAT("/api/chat", ErrorEnvelope.OLLAMA),
+  OLLAMA_GENERATE("/api/generate", ErrorEnvelope.OLLAMA),
+  OLLAMA_EMBED("/api/embed", ErrorEnvelope.OLLAMA),
+  OLLAMA_EMBEDDINGS("/api/embeddings", ErrorEnvelope.OLLAMA);
 
   private final String path;
   private final ErrorEnvelope envelope;
@@ -21,6 +32,16 @@ public enum Endpoint {
 
   public String path() {
     return path;
+  }
+
+  /** Whether it asks for embeddings (and so needs a model that makes them). */
+  public boolean embeds() {
+    return this == EMBEDDINGS || this == OLLAMA_EMBED || this == OLLAMA_EMBEDDINGS;
+  }
+
+  /** {@code /v1/rerank} or {@code /v1/reranking}: only llama.cpp servers started with --reranking answer. */
+  public boolean rerank() {
+    return this == RERANK || this == RERANKING;
   }
 
   /** How errors are wrapped for clients of this endpoint's API. */

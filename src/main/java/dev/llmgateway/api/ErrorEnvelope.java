@@ -1,6 +1,7 @@
 package dev.llmgateway.api;
 
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
 
 /**
  * How a client's API wraps an error: the body of an error answer, and what ends an event stream that
@@ -18,6 +19,22 @@ public interface ErrorEnvelope {
     @Override
     public Buffer streamEnd(ApiError error) {
       return Buffer.buffer("data: " + error.body().encode() + "\n\n");
+    }
+  };
+
+  /**
+   * Ollama's {@code {"error": "..."}} (with the status); a broken NDJSON stream ends with it as its
+   * last line, as Ollama itself ends one.
+   */
+  ErrorEnvelope OLLAMA = new ErrorEnvelope() {
+    @Override
+    public Buffer body(ApiError error) {
+      return new JsonObject().put("error", error.getMessage()).toBuffer();
+    }
+
+    @Override
+    public Buffer streamEnd(ApiError error) {
+      return body(error).appendString("\n");
     }
   };
 

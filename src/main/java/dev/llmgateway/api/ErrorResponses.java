@@ -33,8 +33,10 @@ public final class ErrorResponses {
   /** Router failure handler: ApiErrors as they are, bare statuses by their meaning, the rest 500. */
   public static void handleFailure(RoutingContext ctx) {
     Throwable failure = ctx.failure();
+    // Ollama's clients read {"error": "..."} under /api/, whatever went wrong.
+    ErrorEnvelope envelope = ctx.request().path().startsWith("/api/") ? ErrorEnvelope.OLLAMA : ErrorEnvelope.OPENAI;
     if (failure instanceof ApiError api) {
-      send(ctx.response(), api);
+      send(ctx.response(), api, envelope);
       return;
     }
     int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
@@ -42,7 +44,7 @@ public final class ErrorResponses {
       internalError(ctx, failure == null ? new IllegalStateException("status " + status) : failure);
       return;
     }
-    send(ctx.response(), forStatus(status, ctx.request().method() + " " + ctx.request().path()));
+    send(ctx.response(), forStatus(status, ctx.request().method() + " " + ctx.request().path()), envelope);
   }
 
   /** A bug on our side: one line in the log (trace at debug), a plain 500 to the client. */
@@ -66,12 +68,12 @@ public final class ErrorResponses {
     return forStatus(500, "");
   }
 
-  static ApiError forStatus(int status, String what) {
+  public static ApiError forStatus(int status, String what) {
     return switch (status) {
       case 400 -> ApiError.badRequest("bad request", null);
       case 404 -> new ApiError(404, "invalid_request_error", "not_found", null,
           "no such endpoint: " + what + " (the API is under /v1: chat/completions, completions, "
-          + "embeddings, models)");
+          + "embeddings, models, messages, responses, rerank)");
       case 405 -> new ApiError(405, "invalid_request_error", "method_not_allowed", null,
           "method not allowed: " + what);
       case 413 -> new ApiError(413, "invalid_request_error", "request_too_large", null,

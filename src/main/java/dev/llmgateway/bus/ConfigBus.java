@@ -14,6 +14,12 @@ public final class ConfigBus {
   /** Request/reply: status, last error and the redacted config, for {@code GET /admin/config}. */
   public static final String STATUS = "llm.config.status";
   /**
+   * Published when the file's status changes: an edit was refused (or a refused one was replaced by
+   * another broken one), or the file is valid again. The body is what {@link #STATUS} answers, without
+   * the config: {@code {"status": "ok"|"error", "file", "version", "loaded_at", "last_error"}}.
+   */
+  public static final String STATUS_CHANGED = "llm.config.status.changed";
+  /**
    * Request/reply: an edit of {@code llm.yml} ({@link MainSelection}). The reply comes once the edited
    * file is the gateway's config (published on {@link #CHANGED} first); a failure carries an
    * {@code ApiError} ({@link BusErrors}).

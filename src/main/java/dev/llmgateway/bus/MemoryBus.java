@@ -11,7 +11,7 @@ package dev.llmgateway.bus;
  *       what {@code /v1/models} shows; {@link #STATES_NOW} answers the same on request</li>
  * </ul>
  * {@code state} is {@code loaded}, {@code loading}, {@code unloaded} or {@code failed}; {@code last_used}
- * is epoch milliseconds or null.
+ * is an ISO-8601 instant or null.
  */
 public final class MemoryBus {
 

@@ -17,6 +17,18 @@ public final class OllamaBus {
   public static final String PULLS_GET = "llm.ollama.pulls.get";
   public static final String PULLS_CANCEL = "llm.ollama.pulls.cancel";
   public static final String SET_MAIN = "llm.ollama.main.set";
+  /**
+   * Published whenever the Ollama server's list of models changes (polled, and after pulls and
+   * deletes): {@code {"url", "models": [...]}} with each model as {@code /api/tags} gives it. Empty
+   * when {@code gateway.ollama_discovery} is off.
+   */
+  public static final String DISCOVERED = "llm.ollama.discovered";
+  /** Request/reply: the latest {@link #DISCOVERED} list. */
+  public static final String DISCOVERED_CURRENT = "llm.ollama.discovered.current";
+  /** Request/reply {@code {"url"}}: that Ollama server's {@code /api/ps} answer. */
+  public static final String RUNNING = "llm.ollama.running";
+  /** Request/reply {@code {"url", "model", "verbose"}}: that Ollama server's {@code /api/show} answer. */
+  public static final String SHOW = "llm.ollama.show";
 
   private OllamaBus() {
   }

@@ -15,6 +15,7 @@ import picocli.CommandLine.Spec;
     description = "One OpenAI-compatible API in front of llama.cpp, Ollama and LiteLLM.",
     subcommands = {ServeCommand.class, ModelsCommand.class, ConfigCommand.class, OllamaCommand.class,
         PsCommand.class, LoadCommand.Load.class, LoadCommand.Unload.class,
+        TrainCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

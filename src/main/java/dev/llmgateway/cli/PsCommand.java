@@ -42,9 +42,10 @@ final class PsCommand implements Callable<Integer> {
       JsonArray models = d.getJsonArray("models", new JsonArray());
       for (int j = 0; j < models.size(); j++) {
         JsonObject m = models.getJsonObject(j);
-        Long last = m.getLong("last_used");
+        String last = m.getString("last_used");
         table.row(d.getString("name"), m.getString("id"), m.getString("state"),
-            ByteSize.format(m.getLong("bytes", 0L)), last == null ? "-" : (now - last) / 1000 + " s ago");
+            ByteSize.format(m.getLong("bytes", 0L)),
+            last == null ? "-" : (now - java.time.Instant.parse(last).toEpochMilli()) / 1000 + " s ago");
       }
     }
     table.print(out);

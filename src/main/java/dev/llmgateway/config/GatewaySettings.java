@@ -3,6 +3,7 @@ package dev.llmgateway.config;
 /**
  * The gateway's own settings: the optional {@code gateway:} block, with flags and environment
  * variables applied on top (flag over env over file). {@code adminToken} is a secret.
+ * {@code ollamaDiscovery}: the Ollama server's models are usable without entries (default true).
  */
 public record GatewaySettings(
     String host,
@@ -19,6 +20,7 @@ public record GatewaySettings(
     java.util.List<String> apiKeys,
     java.util.List<String> corsOrigins,
     long shutdownGraceMs,
+    boolean ollamaDiscovery,
     MemorySettings memory) {
 
   public GatewaySettings {

@@ -53,4 +53,10 @@ public record LocalModel(
   public boolean llamaCpp() {
     return type == ModelType.LLAMA_CPP;
   }
+
+  /** A llama.cpp reranker: {@code capabilities: [rerank]}, started with {@code --reranking}. */
+  public boolean reranker() {
+    return llamaCpp() && capabilities.stream().anyMatch(c -> c.equalsIgnoreCase("rerank")
+        || c.equalsIgnoreCase("reranking"));
+  }
 }

@@ -137,6 +137,7 @@ final class SettingsBinder {
         apiKeys(b, ov),
         in.strings(b, "cors_origins", "gateway"),
         grace(b),
+        !Boolean.FALSE.equals(in.bool(b, "ollama_discovery", "gateway")),
         memory);
   }
 

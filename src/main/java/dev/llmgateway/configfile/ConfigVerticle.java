@@ -58,6 +58,8 @@ public final class ConfigVerticle extends VerticleBase {
   private long version;
   private Instant loadedAt;
   private ConfigException lastError;
+  /** The error last published on {@link ConfigBus#STATUS_CHANGED} (null: none). */
+  private String announcedError;
 
   public ConfigVerticle(Path file, Overrides overrides, long scanPeriodMs, Function<String, String> env,
       GatewayMetrics metrics) {
@@ -109,7 +111,8 @@ public final class ConfigVerticle extends VerticleBase {
         .recover(err -> {
           record(err instanceof ConfigException ce ? ce : unexpected(err));
           return Future.succeededFuture();
-        }));
+        })
+        .andThen(ar -> announceStatus()));
     return scan;
   }
 
@@ -226,6 +229,18 @@ public final class ConfigVerticle extends VerticleBase {
     if (!before.host().equals(after.host()) || before.port() != after.port()) {
       LOG.warn("gateway.host/port changed to {}:{}; restart the gateway to listen there",
           after.host(), after.port());
+    }
+  }
+
+  /** Publishes the status on {@link ConfigBus#STATUS_CHANGED} when an error appeared, changed or went. */
+  private void announceStatus() {
+    String now = lastError == null ? null : lastError.getMessage();
+    // Before the first good config there is nothing in use: the gateway does not start at all.
+    if (current != null && !java.util.Objects.equals(now, announcedError)) {
+      announcedError = now;
+      JsonObject status = status();
+      status.remove("config");
+      vertx.eventBus().publish(ConfigBus.STATUS_CHANGED, status);
     }
   }
 

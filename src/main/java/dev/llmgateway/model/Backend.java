@@ -21,9 +21,9 @@ public record Backend(
     long idleStopMs,
     long startupTimeoutMs) {
 
-  /** What a backend answers: a llama-server runs either for embeddings or for generation. */
+  /** What a backend answers: a llama-server runs for embeddings, for reranking or for generation. */
   public enum Serves {
-    ANYTHING, GENERATION, EMBEDDINGS
+    ANYTHING, GENERATION, EMBEDDINGS, RERANK
   }
 
   /** What serves the model. */

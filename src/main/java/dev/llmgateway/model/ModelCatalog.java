@@ -6,6 +6,8 @@ import dev.llmgateway.config.CloudModel;
 import dev.llmgateway.config.ConcurrencySettings;
 import dev.llmgateway.config.GatewayConfig;
 import dev.llmgateway.config.LocalModel;
+import dev.llmgateway.config.OllamaNames;
+import dev.llmgateway.config.OllamaUrl;
 import dev.llmgateway.config.Roles;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -17,7 +19,9 @@ import java.util.stream.Collectors;
  * Resolves the {@code model} of a request to a backend, as DESIGN.md says: {@code main} or nothing →
  * the main model of the current mode (for embeddings, nothing or {@code embedding} → embedding_llm);
  * {@code local_models/<id>} and {@code cloud_models/<id>}; a bare id (local first); an alias; an
- * Ollama model name of an {@code ollama} entry. Built once per config; lookups are map reads.
+ * Ollama model name of an {@code ollama} entry; with {@code gateway.ollama_discovery}, any model the
+ * Ollama server has ({@code ollama/<name>}, configured entries win). Built once per config and list of
+ * Ollama's models; lookups are map reads.
  */
 public final class ModelCatalog {
 
@@ -26,7 +30,18 @@ public final class ModelCatalog {
   private final Map<String, Backend> byName = new HashMap<>();
   private final Roles roles;
 
+  /** Prefix of the refs of models found on the Ollama server rather than configured. */
+  public static final String DISCOVERED_PREFIX = "ollama/";
+
   public ModelCatalog(GatewayConfig config) {
+    this(config, List.of());
+  }
+
+  /**
+   * @param ollamaModels the names of the models the Ollama server at {@code gateway.ollama_url} has;
+   *     used only with {@code gateway.ollama_discovery}
+   */
+  public ModelCatalog(GatewayConfig config, List<String> ollamaModels) {
     this.config = config;
     this.roles = Roles.of(config);
     for (LocalModel m : config.localModels()) {
@@ -44,6 +59,35 @@ public final class ModelCatalog {
         .forEach(m -> byName.putIfAbsent(m.alias(), byRef.get(m.ref())));
     config.localModels().stream().filter(LocalModel::ollama)
         .forEach(m -> byName.putIfAbsent(m.path(), byRef.get(m.ref())));
+    if (config.gateway().ollamaDiscovery()) {
+      ollamaModels.forEach(this::discovered);
+    }
+  }
+
+  /**
+   * A model of the Ollama server, usable by its name (and {@code x} for {@code x:latest}, as Ollama
+   * reads it) unless an entry already has that name or serves that Ollama model: entries win.
+   */
+  private void discovered(String name) {
+    boolean configured = config.localModels().stream()
+        .anyMatch(m -> m.ollama() && OllamaNames.same(m.path(), name));
+    String ref = DISCOVERED_PREFIX + OllamaNames.canonical(name);
+    if (configured || byName.containsKey(name) || byRef.containsKey(ref)) {
+      return;
+    }
+    String url = config.gateway().ollamaUrl();
+    String host = OllamaUrl.host(url).replaceAll("^\\[|]$", ""); // an IPv6 address without brackets
+    ConcurrencySettings c = config.gateway().concurrency();
+    Backend b = new Backend(ref, name, Backend.Kind.OLLAMA, host, OllamaUrl.port(url), name, null, null,
+        c.maxConcurrentLocal() != null ? c.maxConcurrentLocal() : ConcurrencySettings.DEFAULT_OLLAMA,
+        config.gateway().requestTimeoutMs(), Backend.Serves.ANYTHING, 0,
+        config.gateway().supervision().startupTimeoutMs());
+    byRef.put(ref, b);
+    byName.putIfAbsent(name, b);
+    String latest = ":latest";
+    int colon = name.indexOf(':', name.lastIndexOf('/') + 1);
+    byName.putIfAbsent(colon < 0 ? name + latest
+        : name.endsWith(latest) ? name.substring(0, name.length() - latest.length()) : name, b);
   }
 
   public GatewayConfig config() {
@@ -55,7 +99,7 @@ public final class ModelCatalog {
     return ref == null ? null : byRef.get(ref);
   }
 
-  /** Every entry, local then cloud, in file order. */
+  /** Every entry, local then cloud, in file order, then the Ollama server's other models. */
   public List<Backend> all() {
     return List.copyOf(byRef.values());
   }
@@ -71,7 +115,7 @@ public final class ModelCatalog {
   /** The backend a name means, whatever it can answer (404 when none). */
   public Backend find(String requested, Endpoint endpoint) {
     String name = requested == null ? "" : requested;
-    if (endpoint == Endpoint.EMBEDDINGS && (name.isEmpty() || name.equals("embedding"))) {
+    if (endpoint.embeds() && (name.isEmpty() || name.equals("embedding"))) {
       return roleOrError(config.embeddingLlm(), "no embedding model is selected: set embedding_llm "
           + "in " + config.file());
     }
@@ -116,12 +160,20 @@ public final class ModelCatalog {
 
   /** A llama-server started for embeddings answers nothing else, and the others no embeddings. */
   static Backend checkServes(Backend b, Endpoint endpoint) {
-    if (b.serves() == Backend.Serves.GENERATION && endpoint == Endpoint.EMBEDDINGS) {
+    if (endpoint.rerank() != (b.serves() == Backend.Serves.RERANK)) {
+      throw endpoint.rerank()
+          ? new ApiError(400, "invalid_request_error", "model_not_reranker", "model", "model " + b.id()
+              + " cannot rerank: " + endpoint.path() + " goes to llama.cpp entries with capabilities: "
+              + "[rerank] (the gateway starts them with --reranking)")
+          : new ApiError(400, "invalid_request_error", "model_is_reranker", "model", "model " + b.id()
+              + " is a reranker (its llama-server runs with --reranking); it answers /v1/rerank only");
+    }
+    if (b.serves() == Backend.Serves.GENERATION && endpoint.embeds()) {
       throw new ApiError(400, "invalid_request_error", "model_not_embedding", "model", "model " + b.id()
           + " is not an embedding model (its llama-server runs without --embedding); use the "
           + "embedding_llm, or give this entry capabilities: [embedding]");
     }
-    if (b.serves() == Backend.Serves.EMBEDDINGS && endpoint != Endpoint.EMBEDDINGS) {
+    if (b.serves() == Backend.Serves.EMBEDDINGS && !endpoint.embeds()) {
       throw new ApiError(400, "invalid_request_error", "model_is_embedding", "model", "model " + b.id()
           + " is an embedding model (its llama-server runs with --embedding); send "
           + endpoint.path() + " to a chat model");
@@ -158,6 +210,7 @@ public final class ModelCatalog {
     // llama-server serves one model and echoes the request's model: send our id, not "main".
     String upstream = m.ollama() ? m.path() : m.id();
     Backend.Serves serves = m.ollama() || m.llamaRouter() ? Backend.Serves.ANYTHING
+        : m.reranker() ? Backend.Serves.RERANK
         : config.embeddingModel(m) ? Backend.Serves.EMBEDDINGS : Backend.Serves.GENERATION;
     return new Backend(m.ref(), m.id(), kind, m.host(), m.port(), upstream, null, null, limit(m),
         timeout(m.requestTimeoutSeconds()), serves,

@@ -74,6 +74,24 @@ public final class OllamaClient {
     });
   }
 
+  /** {@code GET /api/ps}: the models Ollama has loaded, as it answers. */
+  public Future<JsonObject> running() {
+    return exchange(HttpMethod.GET, "/api/ps", null, null, null).map(OllamaClient::jsonOrEmpty);
+  }
+
+  /** {@code POST /api/show}: what Ollama knows about a model; one it does not have fails with NOT_FOUND. */
+  public Future<JsonObject> show(String model, boolean verbose) {
+    JsonObject body = new JsonObject().put("model", model);
+    if (verbose) {
+      body.put("verbose", true);
+    }
+    return exchange(HttpMethod.POST, "/api/show", body, null, model).map(OllamaClient::jsonOrEmpty);
+  }
+
+  private static JsonObject jsonOrEmpty(Buffer body) {
+    return body.length() == 0 ? new JsonObject() : body.toJsonObject();
+  }
+
   /** {@code DELETE /api/delete}; a model Ollama does not have fails with NOT_FOUND. */
   public Future<Void> delete(String model) {
     return exchange(HttpMethod.DELETE, "/api/delete", new JsonObject().put("model", model), null, model)

@@ -46,6 +46,7 @@ public final class OllamaVerticle extends VerticleBase {
   private final GatewayMetrics metrics;
   private HttpClient http;
   private PullJobs jobs;
+  private OllamaDiscovery discovery;
   private GatewayConfig config;
 
   public OllamaVerticle(Overrides overrides, GatewayMetrics metrics) {
@@ -58,10 +59,26 @@ public final class OllamaVerticle extends VerticleBase {
     http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setKeepAliveTimeout(3)
         .setTcpNoDelay(true), new PoolOptions().setHttp1MaxSize(32));
     jobs = new PullJobs(vertx, RETENTION_MS, metrics);
+    // Polls wait for a short answer: a hung Ollama must not hold discovery for the request timeout.
+    discovery = new OllamaDiscovery(vertx, () -> new OllamaClient(http, config.gateway().ollamaUrl(),
+        config.gateway().connectTimeoutMs(), OllamaDiscovery.ANSWER_TIMEOUT_MS),
+        () -> config.gateway().ollamaDiscovery());
     EventBus bus = vertx.eventBus();
     return bus.<JsonObject>request(ConfigBus.CURRENT, null).map(reply -> {
       config = ConfigSnapshot.fromJson(reply.body()).config();
-      bus.<JsonObject>consumer(ConfigBus.CHANGED, msg -> config = ConfigSnapshot.fromJson(msg.body()).config());
+      bus.<JsonObject>consumer(ConfigBus.CHANGED, msg -> {
+        GatewayConfig before = config;
+        config = ConfigSnapshot.fromJson(msg.body()).config();
+        if (before.gateway().ollamaDiscovery() != config.gateway().ollamaDiscovery()
+            || !before.gateway().ollamaUrl().equals(config.gateway().ollamaUrl())) {
+          discovery.refresh();
+        }
+      });
+      bus.<JsonObject>consumer(OllamaBus.DISCOVERED_CURRENT, msg -> msg.reply(discovery.current()));
+      bus.<JsonObject>consumer(OllamaBus.RUNNING, msg -> answer(msg,
+          client(urlOf(msg)).running()));
+      bus.<JsonObject>consumer(OllamaBus.SHOW, msg -> answer(msg,
+          client(urlOf(msg)).show(msg.body().getString("model", ""), msg.body().getBoolean("verbose", false))));
       bus.<JsonObject>consumer(OllamaBus.MODELS, this::models);
       bus.<JsonObject>consumer(OllamaBus.DELETE_MODEL, this::deleteModel);
       bus.<JsonObject>consumer(OllamaBus.PULLS_START, this::startPull);
@@ -70,12 +87,30 @@ public final class OllamaVerticle extends VerticleBase {
       bus.<JsonObject>consumer(OllamaBus.PULLS_GET, msg -> withJob(msg, job -> msg.reply(job.toJson())));
       bus.<JsonObject>consumer(OllamaBus.PULLS_CANCEL, this::cancelPull);
       bus.<JsonObject>consumer(OllamaBus.SET_MAIN, this::setMain);
+      discovery.start();
       return null;
+    });
+  }
+
+  /** The server a request names ({@code url}), else the configured one. */
+  private String urlOf(Message<JsonObject> msg) {
+    String url = msg.body() == null ? null : msg.body().getString("url");
+    return url == null ? config.gateway().ollamaUrl() : url;
+  }
+
+  private static void answer(Message<JsonObject> msg, Future<JsonObject> result) {
+    result.onComplete(ar -> {
+      if (ar.succeeded()) {
+        msg.reply(ar.result());
+      } else {
+        BusErrors.fail(msg, ar.cause());
+      }
     });
   }
 
   @Override
   public Future<?> stop() {
+    discovery.stop();
     jobs.cancelAll("the gateway is stopping");
     return http.close();
   }
@@ -129,6 +164,7 @@ public final class OllamaVerticle extends VerticleBase {
         BusErrors.fail(msg, ar.cause());
       } else {
         LOG.info("deleted {} from Ollama at {}", model, client.url());
+        discovery.refresh();
         msg.reply(new JsonObject().put("deleted", model).put("url", client.url()));
       }
     });
@@ -145,8 +181,12 @@ public final class OllamaVerticle extends VerticleBase {
     PullJob job = started.job();
     if (!started.joined()) {
       LOG.info("pull {} of {} started", job.id(), job.model());
-      job.call().result().onComplete(ar -> LOG.info("pull {} of {}: {}", job.id(), job.model(),
-          ar.succeeded() ? "done" : ar.cause().getMessage()));
+      job.call().result().onComplete(ar -> {
+        LOG.info("pull {} of {}: {}", job.id(), job.model(), ar.succeeded() ? "done" : ar.cause().getMessage());
+        if (ar.succeeded()) {
+          discovery.refresh(); // the new model is usable by name at once
+        }
+      });
     }
     // Answer once Ollama has accepted the pull, so an unreachable Ollama is a 502 right here.
     job.call().answered().timeout(ACCEPT_WAIT_MS, TimeUnit.MILLISECONDS).onComplete(ar -> {

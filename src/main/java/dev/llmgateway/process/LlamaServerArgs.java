@@ -51,7 +51,9 @@ public final class LlamaServerArgs {
     for (String lora : model.lora()) {
       add(args, "--lora", modelPath.resolve(lora).toString());
     }
-    if (embedding) {
+    if (model.reranker()) {
+      args.add("--reranking"); // implies embeddings with rank pooling; serves /v1/rerank only
+    } else if (embedding) {
       args.add("--embedding");
       add(args, "--pooling", s.pooling());
     } else if (Boolean.FALSE.equals(s.jinja())) {

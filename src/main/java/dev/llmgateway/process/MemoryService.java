@@ -235,7 +235,8 @@ final class MemoryService {
     for (String device : names) {
       JsonArray models = new JsonArray();
       scheduler.models().stream().filter(m -> m.device().equals(device)).forEach(m -> models.add(new JsonObject()
-          .put("id", m.id()).put("bytes", m.bytes()).put("state", m.state()).put("last_used", m.lastUsed())));
+          .put("id", m.id()).put("bytes", m.bytes()).put("state", m.state())
+          .put("last_used", m.lastUsed() == null ? null : java.time.Instant.ofEpochMilli(m.lastUsed()).toString())));
       scheduler.foreignConsumers().stream().filter(f -> f.device().equals(device)).forEach(f -> models.add(
           new JsonObject().put("id", f.name()).put("bytes", f.bytes()).put("state", "loaded")
               .putNull("last_used")));

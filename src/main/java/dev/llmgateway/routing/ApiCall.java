@@ -77,6 +77,9 @@ final class ApiCall {
 
   /** Answers with an error, unless an answer has begun. */
   Future<Void> fail(ApiError error) {
+    if (!request.response().headWritten()) {
+      record.error = error.getMessage();
+    }
     return ErrorResponses.send(request.response(), error, envelope);
   }
 

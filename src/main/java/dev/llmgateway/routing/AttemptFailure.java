@@ -48,6 +48,9 @@ final class AttemptFailure extends RuntimeException {
     if (cause instanceof AttemptFailure f) {
       return f;
     }
+    if (cause instanceof ApiError e) { // an answer made on our side (a refused translation)
+      return answer(e);
+    }
     Backend backend = attempt.backend();
     String where = "model " + backend.id() + " at " + backend.authority();
     Kind kind = kindOf(cause);

@@ -2,6 +2,7 @@ package dev.llmgateway.routing;
 
 import dev.llmgateway.api.ErrorResponses;
 import dev.llmgateway.api.ApiError;
+import dev.llmgateway.api.ErrorEnvelope;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
@@ -12,9 +13,10 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * Optional client keys for {@code /v1/*} ({@code gateway.api_keys}, {@code LLM_GATEWAY_API_KEYS}):
- * when any is configured, a request must bring one as {@code Authorization: Bearer <key>} (or
- * {@code x-api-key}), as OpenAI clients send their API key; otherwise 401 in OpenAI's shape.
+ * Optional client keys for {@code /v1/*} and Ollama's {@code /api/*} ({@code gateway.api_keys},
+ * {@code LLM_GATEWAY_API_KEYS}): when any is configured, a request must bring one as
+ * {@code Authorization: Bearer <key>} (or {@code x-api-key}), as OpenAI clients send their API key;
+ * otherwise 401 in the shape of the client's API.
  */
 final class ClientKeys implements Handler<RoutingContext> {
 
@@ -26,13 +28,14 @@ final class ClientKeys implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    if (admits(ctx.request())) {
+    ErrorEnvelope envelope = ctx.request().path().startsWith("/api/") ? ErrorEnvelope.OLLAMA : ErrorEnvelope.OPENAI;
+    if (admits(ctx.request(), envelope)) {
       ctx.next();
     }
   }
 
-  /** True when the request may go on; otherwise it has been answered 401. */
-  boolean admits(HttpServerRequest request) {
+  /** True when the request may go on; otherwise it has been answered 401 in the client's envelope. */
+  boolean admits(HttpServerRequest request, ErrorEnvelope envelope) {
     List<String> allowed = keys.get();
     if (allowed.isEmpty() || allowed(given(request), allowed)) {
       return true;
@@ -40,7 +43,7 @@ final class ClientKeys implements Handler<RoutingContext> {
     request.response().putHeader("WWW-Authenticate", "Bearer");
     ErrorResponses.send(request.response(), new ApiError(401, "invalid_request_error", "invalid_api_key",
         null, "missing or wrong API key: send Authorization: Bearer <key> with one of the gateway's "
-        + "api_keys"));
+        + "api_keys (or x-api-key: <key>)"), envelope);
     return false;
   }
 

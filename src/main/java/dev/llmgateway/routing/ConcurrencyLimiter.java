@@ -83,6 +83,15 @@ public final class ConcurrencyLimiter {
     return s == null ? 0 : s.queuedCount();
   }
 
+  /** Requests holding a slot of this key now, and requests waiting for one. */
+  public record Load(int active, int queued) {
+  }
+
+  public Load load(String key) {
+    Slots s = slots.get(key);
+    return s == null ? new Load(0, 0) : s.load();
+  }
+
   public Ticket acquire(String key, int limit, int maxQueue, long maxWaitMs) {
     return slots.computeIfAbsent(key, k -> new Slots()).acquire(key, limit, maxQueue, maxWaitMs);
   }
@@ -95,6 +104,10 @@ public final class ConcurrencyLimiter {
 
     synchronized int queuedCount() {
       return queue.size();
+    }
+
+    synchronized Load load() {
+      return new Load(active, queue.size());
     }
 
     Ticket acquire(String key, int limit, int maxQueue, long maxWaitMs) {

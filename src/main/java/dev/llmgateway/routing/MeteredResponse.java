@@ -22,7 +22,7 @@ final class MeteredResponse implements WriteStream<Buffer> {
 
   @Override
   public Future<Void> write(Buffer data) {
-    record.wrote(data.length());
+    record.wrote(data);
     return response.write(data);
   }
 

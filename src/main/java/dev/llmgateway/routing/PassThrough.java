@@ -2,6 +2,7 @@ package dev.llmgateway.routing;
 
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -25,11 +26,21 @@ final class PassThrough implements BackendAdapter {
   @Override
   public UpstreamCall call(Attempt attempt) {
     UpstreamCall call = new UpstreamCall();
+    call.settle(send(call, attempt, attempt.endpoint().path(),
+        attempt.body().withModel(attempt.backend().upstreamModel())), attempt);
+    return call;
+  }
+
+  /**
+   * Sends {@code body} to {@code path} on the attempt's backend as part of {@code call} (which can
+   * cancel it); the answer's head, its body not yet read. Translating adapters send through here too.
+   */
+  Future<UpstreamAnswer> send(UpstreamCall call, Attempt attempt, String path, Buffer body) {
     RequestOptions options = new RequestOptions()
         .setMethod(HttpMethod.POST)
         .setHost(attempt.backend().host())
         .setPort(attempt.backend().port())
-        .setURI(attempt.endpoint().path())
+        .setURI(path)
         .setConnectTimeout(attempt.connectTimeoutMs())
         // Idle, not total: a long generation is fine as long as bytes keep coming.
         .setIdleTimeout(attempt.idleTimeoutMs());
@@ -42,18 +53,9 @@ final class PassThrough implements BackendAdapter {
       headers.set(HttpHeaders.AUTHORIZATION, authorization);
     }
     options.setHeaders(headers);
-    client.request(options)
+    return client.request(options)
         .compose(request -> call.attach(request)
-            ? request.send(attempt.body().withModel(attempt.backend().upstreamModel()))
-                .map(response -> UpstreamAnswer.streamed(request, response))
-            : Future.failedFuture(AttemptFailure.CANCELLED))
-        .onComplete(ar -> {
-          if (ar.succeeded()) {
-            call.complete(ar.result());
-          } else {
-            call.fail(AttemptFailure.of(ar.cause(), attempt));
-          }
-        });
-    return call;
+            ? request.send(body).map(response -> UpstreamAnswer.streamed(request, response))
+            : Future.failedFuture(AttemptFailure.CANCELLED));
   }
 }

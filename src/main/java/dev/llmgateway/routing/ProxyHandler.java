@@ -34,9 +34,12 @@ final class ProxyHandler {
       }
       try {
         RequestBody body = RequestBody.parse(ar.result());
+        AnthropicRequest.check(endpoint, body);
         RequestRecord record = call.record();
         record.requested = body.model();
         record.stream = body.stream();
+        // Ollama's API: refused here what Ollama would refuse; its answers stream unless told not to.
+        record.stream |= OllamaApiRequests.check(endpoint, body);
         record.bytesIn = ar.result().length();
         ModelCatalog current = catalog.get();
         RoutePlanner.Plan plan = RoutePlanner.plan(current, endpoint, body, call.request().getHeader("X-LLM-Route"));

@@ -12,8 +12,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Hands a backend's answer to the client: status and headers, then the body — piped with the
  * response's backpressure, each chunk written and flushed as it is read. If the answer breaks off
- * after it began, an event stream ends with an error event in the client's envelope (the connection
- * stays usable); anything else is cut.
+ * after it began, an event stream (SSE or NDJSON) ends with an error event in the client's envelope
+ * (the connection stays usable); anything else is cut.
  */
 final class Relay {
 
@@ -33,12 +33,14 @@ final class Relay {
     extraHeaders.forEach(h -> response.headers().set(h.getKey(), h.getValue()));
     response.headers().set("X-Request-Id", attempt.requestId());
     if (answer.body() != null) {
-      call.record().wrote(answer.body().length());
+      call.record().wrote(answer.body());
       response.end(answer.body());
       return;
     }
     String type = answer.headers().get(HttpHeaders.CONTENT_TYPE);
-    boolean eventStream = type != null && type.toLowerCase(Locale.ROOT).startsWith("text/event-stream");
+    String lowerType = type == null ? "" : type.toLowerCase(Locale.ROOT);
+    // Server-sent events (OpenAI's streams) and NDJSON (Ollama's): both are read event by event.
+    boolean eventStream = lowerType.startsWith("text/event-stream") || lowerType.startsWith("application/x-ndjson");
     if (eventStream) {
       response.putHeader("X-Accel-Buffering", "no");
       if (!response.headers().contains(HttpHeaders.CACHE_CONTROL)) {
@@ -62,11 +64,13 @@ final class Relay {
       return;
     }
     ApiError error = AttemptFailure.of(cause, attempt).error();
+    call.record().error = "the answer broke off: " + error.getMessage();
     LOG.warn("{} {} -> {}: the answer broke off: {}", call.request().method(), attempt.endpoint().path(),
         attempt.backend().ref(), error.getMessage());
     if (eventStream && !response.ended()) {
       // Closing instead would hand clients that pool connections a dead one for their next request.
       response.end(call.envelope().streamEnd(error));
+      answer.discard(); // a translated stream may fail while the backend still sends: close it
     } else {
       response.reset();
     }

@@ -36,6 +36,8 @@ public final class RequestBody {
   private final int objectStart;
   private final boolean empty;
   private final boolean stream;
+  /** {@link #json()}, parsed on first use (the same thread reads it: a request's context). */
+  private JsonObject json;
 
   private RequestBody(Buffer raw, String model, int modelStart, int modelEnd, int objectStart,
       boolean empty, boolean stream) {
@@ -149,6 +151,60 @@ public final class RequestBody {
       i += extra + 1;
     }
     return true;
+  }
+
+  /**
+   * The body as a JSON object, for the endpoints that translate or check more than {@code model}.
+   * Parsed with the same limits as the scan (a large base64 image is a legitimate string).
+   */
+  public JsonObject json() {
+    if (json != null) {
+      return json;
+    }
+    try (JsonParser p = JSON.createParser(raw.getBytes())) {
+      p.nextToken();
+      json = (JsonObject) tree(p); // parse() saw an object
+      return json;
+    } catch (IOException e) {
+      throw ApiError.badRequest("unreadable request body: " + e.getMessage(), null);
+    }
+  }
+
+  /** The value at the parser's current token, as Vert.x JSON (numbers as Jackson reads them). */
+  private static Object tree(JsonParser p) throws IOException {
+    switch (p.currentToken()) {
+      case START_OBJECT -> {
+        JsonObject o = new JsonObject();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+          String name = p.currentName();
+          p.nextToken();
+          o.put(name, tree(p));
+        }
+        return o;
+      }
+      case START_ARRAY -> {
+        JsonArray a = new JsonArray();
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+          a.add(tree(p));
+        }
+        return a;
+      }
+      case VALUE_STRING -> {
+        return p.getText();
+      }
+      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> {
+        return p.getNumberValue();
+      }
+      case VALUE_TRUE -> {
+        return Boolean.TRUE;
+      }
+      case VALUE_FALSE -> {
+        return Boolean.FALSE;
+      }
+      default -> {
+        return null;
+      }
+    }
   }
 
   /** The requested model, or null when the body has none (or {@code "model": null}). */

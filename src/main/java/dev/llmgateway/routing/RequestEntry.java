@@ -28,9 +28,11 @@ final class RequestEntry implements Handler<HttpServerRequest> {
   private final RequestLog requestLog;
   private final Cors cors;
   private final ClientKeys clientKeys;
+  private final ActivityLog activity;
 
   RequestEntry(Vertx vertx, Router router, ProxyHandler proxy, RequestLog requestLog, Cors cors,
-      ClientKeys clientKeys) {
+      ClientKeys clientKeys, ActivityLog activity) {
+    this.activity = activity;
     this.vertx = vertx;
     this.router = router;
     this.proxy = proxy;
@@ -48,8 +50,11 @@ final class RequestEntry implements Handler<HttpServerRequest> {
     }
     RequestRecord record = requestLog.begin(request);
     ApiCall call = new ApiCall(request, vertx, record, endpoint.envelope());
-    call.onEnd(clientLeft -> requestLog.finish(request.response(), record, clientLeft));
-    if (!cors.admits(request) || !clientKeys.admits(request)) {
+    call.onEnd(clientLeft -> {
+      requestLog.finish(request.response(), record, clientLeft);
+      activity.add(record);
+    });
+    if (!cors.admits(request) || !clientKeys.admits(request, endpoint.envelope())) {
       return;
     }
     try {

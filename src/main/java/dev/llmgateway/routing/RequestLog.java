@@ -55,12 +55,13 @@ final class RequestLog implements Handler<RoutingContext> {
   void finish(HttpServerResponse response, RequestRecord r, boolean clientLeft) {
     int status = response.getStatusCode();
     r.bytesOut = response.bytesWritten();
+    r.finished(status, clientLeft);
     if (r.model != null) {
-      metrics.request(r.model, r.backendType, r.route, status, r.stream, System.nanoTime() - r.startNanos,
+      metrics.request(r.model, r.backendType, r.route, status, r.stream, r.durationNanos,
           r.firstByteNanos, r.stream ? r.chunks : 0);
     }
     if (enabled.getAsBoolean() && LOG.isInfoEnabled()) {
-      LOG.info(r.line(status, clientLeft));
+      LOG.info(r.line());
     }
   }
 

@@ -1,9 +1,12 @@
 package dev.llmgateway.routing;
 
 import dev.llmgateway.model.Backend;
+import io.vertx.core.buffer.Buffer;
+
 /**
  * What happened to one request, filled in as it goes (on its event loop only) and written as one
- * log line when it is over. Never holds a body or a key.
+ * log line when it is over. Never holds a body or a key: the last two chunks of the answer are held
+ * (references, no copy) only until the end, to read the backend's {@code usage} from them.
  */
 public final class RequestRecord {
 
@@ -23,6 +26,16 @@ public final class RequestRecord {
   long firstByteNanos;
   long queueNanos;
   String fallbackFrom;
+  /** The message of the error the client got, when it got one. */
+  String error;
+  /** Set by {@link #finished}: the outcome, kept for the activity view. */
+  int status;
+  boolean clientLeft;
+  long durationNanos;
+  long endMillis;
+  Usage usage = Usage.NONE;
+  private Buffer lastChunk;
+  private Buffer chunkBefore;
 
   RequestRecord(String id, String method, String path) {
     this.id = id;
@@ -42,15 +55,34 @@ public final class RequestRecord {
   }
 
   /** A chunk of the backend's answer went to the client. */
-  void wrote(int bytes) {
+  void wrote(Buffer data) {
     if (firstByteNanos == 0) {
       firstByteNanos = System.nanoTime() - startNanos;
     }
     chunks++;
+    chunkBefore = lastChunk;
+    lastChunk = data;
+  }
+
+  /** The request is over: its outcome, and the tokens the backend reported (then the chunks go). */
+  void finished(int finalStatus, boolean left) {
+    status = finalStatus;
+    clientLeft = left;
+    durationNanos = System.nanoTime() - startNanos;
+    endMillis = System.currentTimeMillis();
+    if (finalStatus == 200 && lastChunk != null) {
+      try {
+        usage = Usage.find(chunkBefore, lastChunk);
+      } catch (RuntimeException unreadable) { // a count is not worth losing the request's log line
+        usage = Usage.NONE;
+      }
+    }
+    lastChunk = null;
+    chunkBefore = null;
   }
 
   /** One line in logfmt: {@code key=value} pairs, quoted where needed. */
-  String line(int status, boolean clientLeft) {
+  String line() {
     StringBuilder sb = new StringBuilder(160);
     field(sb, "id", id);
     field(sb, "method", method);
@@ -64,12 +96,16 @@ public final class RequestRecord {
       field(sb, "stream", Boolean.toString(stream));
     }
     field(sb, "status", Integer.toString(status));
-    field(sb, "duration_ms", millis(System.nanoTime() - startNanos));
+    field(sb, "duration_ms", millis(durationNanos));
     if (firstByteNanos > 0) {
       field(sb, "ttfb_ms", millis(firstByteNanos));
     }
     field(sb, "bytes_in", Long.toString(bytesIn));
     field(sb, "bytes_out", Long.toString(bytesOut));
+    if (usage.known()) {
+      field(sb, "prompt_tokens", Long.toString(usage.promptTokens()));
+      field(sb, "completion_tokens", Long.toString(usage.completionTokens()));
+    }
     if (queueNanos > 0) {
       field(sb, "queue_ms", millis(queueNanos));
     }

@@ -32,7 +32,7 @@ final class RoutePlanner {
     GatewayConfig config = catalog.config();
     String name = body.model() == null ? "" : body.model();
     boolean main = name.isEmpty() || name.equals("main");
-    if (config.mainMode() != MainMode.MIX || !main || endpoint == Endpoint.EMBEDDINGS) {
+    if (config.mainMode() != MainMode.MIX || !main || endpoint.embeds() || endpoint.rerank()) {
       Backend b = catalog.resolve(body.model(), endpoint);
       return new Plan(b, routeOf(b), null, null);
     }

@@ -5,6 +5,8 @@ import dev.llmgateway.api.Connections;
 import dev.llmgateway.api.Endpoint;
 import dev.llmgateway.api.ErrorResponses;
 import dev.llmgateway.api.RouteMount;
+import dev.llmgateway.bus.ActivityBus;
+import dev.llmgateway.bus.RoutingBus;
 import dev.llmgateway.config.GatewaySettings;
 import dev.llmgateway.model.LiveCatalog;
 import dev.llmgateway.metrics.GatewayMetrics;
@@ -42,8 +44,10 @@ public final class RouterVerticle extends VerticleBase {
   private HttpClient client;
   private SupervisedGate gate;
   private LoadStates loadStates;
+  private NativeApis apis;
   private HttpServer server;
   private String listenHost;
+  private final ActivityLog activity = new ActivityLog();
 
   /**
    * @param limiter shared by every instance: limits hold across event loops
@@ -72,6 +76,12 @@ public final class RouterVerticle extends VerticleBase {
             .setKeepAliveTimeout(3)
             .setTcpNoDelay(true),
         new PoolOptions().setHttp1MaxSize(1024).setMaxWaitQueueSize(-1));
+    apis = new NativeApis(vertx);
+    // Every instance answers from the one shared map: whichever the bus picks says the same.
+    vertx.eventBus().consumer(RoutingBus.APIS, message -> message.reply(apis.snapshot()));
+    int instances = context.getInstanceCount();
+    vertx.eventBus().<JsonObject>localConsumer(ActivityBus.REPORT, msg ->
+        vertx.eventBus().send(msg.body().getString("reply_to"), activity.report(instances)));
     return LiveCatalog.follow(vertx).compose(catalog -> {
       gate = new SupervisedGate(vertx, () -> catalog.get().config().gateway().memory().swapTimeoutMs());
       live = catalog;
@@ -134,7 +144,7 @@ public final class RouterVerticle extends VerticleBase {
     RequestLog requestLog = new RequestLog(metrics, () -> catalog.get().config().gateway().requestLog());
     ClientKeys clientKeys = new ClientKeys(() -> catalog.get().config().gateway().apiKeys());
     ProxyHandler proxy = new ProxyHandler(
-        new Dispatch.Services(new Adapters(client, new BackendKeys(env)), gate, limiter, metrics), catalog);
+        new Dispatch.Services(new Adapters(client, new BackendKeys(env), apis), gate, limiter, metrics), catalog);
     Cors cors = new Cors(() -> catalog.get().config().gateway().corsOrigins());
     Router router = router(catalog, requestLog, cors, clientKeys);
     Future<Void> mounted = Future.succeededFuture();
@@ -145,7 +155,7 @@ public final class RouterVerticle extends VerticleBase {
       router.route().failureHandler(ErrorResponses::handleFailure);
       router.errorHandler(404, ErrorResponses::handleFailure);
       router.errorHandler(405, ErrorResponses::handleFailure);
-      return new RequestEntry(vertx, router, proxy, requestLog, cors, clientKeys);
+      return new RequestEntry(vertx, router, proxy, requestLog, cors, clientKeys, activity);
     });
   }
 
@@ -155,9 +165,11 @@ public final class RouterVerticle extends VerticleBase {
     router.route().handler(requestLog);
     router.route().handler(cors);
     router.route("/v1/*").handler(clientKeys);
+    router.route("/api/*").handler(clientKeys); // Ollama's API (OllamaApiRoutes mounts the rest of it)
     for (Endpoint endpoint : Endpoint.values()) {
       // POSTs to the model endpoints never get here (RequestEntry takes them): any other method is wrong.
-      router.route(endpoint.path()).handler(ctx -> ctx.fail(405));
+      router.route(endpoint.path()).handler(ctx -> ErrorResponses.send(ctx.response(),
+          ErrorResponses.forStatus(405, ctx.request().method() + " " + ctx.request().path()), endpoint.envelope()));
     }
     ModelsHandler models = new ModelsHandler(catalog, () -> live.snapshot().loadedAt().getEpochSecond(),
         loadStates);

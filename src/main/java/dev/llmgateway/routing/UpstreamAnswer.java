@@ -1,5 +1,6 @@
 package dev.llmgateway.routing;
 
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
@@ -38,10 +39,44 @@ final class UpstreamAnswer {
         response, null);
   }
 
+  /**
+   * An answer the gateway translates as it streams: {@code stream} reads the backend's body (which
+   * {@code request} carries) and gives the client's events.
+   */
+  static UpstreamAnswer translated(HttpClientRequest request, int status, MultiMap headers,
+      ReadStream<Buffer> stream) {
+    return new UpstreamAnswer(status, null, headers, request, stream, null);
+  }
+
   /** A complete JSON answer made by the gateway from what the backend said. */
   static UpstreamAnswer json(int status, Buffer body) {
+    return whole(status, "application/json", body);
+  }
+
+  /** A complete answer of another type made by the gateway (Ollama's one-line NDJSON, say). */
+  static UpstreamAnswer whole(int status, String contentType, Buffer body) {
     return new UpstreamAnswer(status, null,
-        HttpHeaders.headers().set(HttpHeaders.CONTENT_TYPE, "application/json"), null, null, body);
+        HttpHeaders.headers().set(HttpHeaders.CONTENT_TYPE, contentType), null, null, body);
+  }
+
+  /** This answer's status, as an event stream the gateway makes from it ({@code events} reads it). */
+  UpstreamAnswer translatedStream(ReadStream<Buffer> events) {
+    return new UpstreamAnswer(status, null, HttpHeaders.headers()
+        .set(HttpHeaders.CONTENT_TYPE, "text/event-stream; charset=utf-8"), request, events, null);
+  }
+
+  /**
+   * The whole body of a streamed answer (an error, or a reply to translate). Call it in the callback
+   * that delivered the answer, before the bytes start arriving.
+   */
+  Future<Buffer> readAll() {
+    if (body != null) {
+      return Future.succeededFuture(body);
+    }
+    if (stream instanceof HttpClientResponse response) {
+      return response.body();
+    }
+    return Future.failedFuture(new IllegalStateException("this answer's body cannot be read whole"));
   }
 
   int status() {

@@ -51,4 +51,15 @@ final class UpstreamCall {
   void fail(Throwable failure) {
     answer.tryFail(failure);
   }
+
+  /** Completes with {@code outcome}; a failure is explained as a failure of {@code attempt}. */
+  void settle(Future<UpstreamAnswer> outcome, Attempt attempt) {
+    outcome.onComplete(ar -> {
+      if (ar.succeeded()) {
+        complete(ar.result());
+      } else {
+        fail(AttemptFailure.of(ar.cause(), attempt));
+      }
+    });
+  }
 }

@@ -20,7 +20,7 @@ public final class WebPage implements RouteMount {
 
   static final String ROOT = "ui";
   private static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; "
-      + "img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+      + "img-src 'self' blob:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
   @Override
   public Future<Void> mount(Vertx vertx, Router router) {

@@ -32,6 +32,8 @@ final class StreamConnection implements SseResponseReader.Listener {
   private int status;
   private boolean sawDone;
   private boolean sawError;
+  private boolean sawEvent;
+  private long sentAtMicros;
   private long lastActivityMicros;
   // the read being processed
   private long readAtMicros;
@@ -75,7 +77,9 @@ final class StreamConnection implements SseResponseReader.Listener {
     status = 0;
     sawDone = false;
     sawError = false;
+    sawEvent = false;
     lastActivityMicros = BenchClock.nowMicros();
+    sentAtMicros = lastActivityMicros;
     socket.write(plan.request());
   }
 
@@ -102,6 +106,12 @@ final class StreamConnection implements SseResponseReader.Listener {
 
   @Override
   public void event(byte[] buf, int start, int end) {
+    if (!sawEvent) {
+      sawEvent = true;
+      if (plan.measuring(readAtMicros)) {
+        stats.ttfb(readAtMicros - sentAtMicros);
+      }
+    }
     if (startsWith(buf, start, end, DONE)) {
       sawDone = true;
       return;
@@ -142,7 +152,7 @@ final class StreamConnection implements SseResponseReader.Listener {
     } else {
       stats.completed++;
     }
-    if (keepAlive && status == 200 && plan.mayStartStream(BenchClock.nowMicros())) {
+    if (keepAlive && status == 200 && !plan.once() && plan.mayStartStream(BenchClock.nowMicros())) {
       send();
     } else {
       NetSocket s = socket;
@@ -166,7 +176,7 @@ final class StreamConnection implements SseResponseReader.Listener {
   }
 
   private void retryOrFinish() {
-    if (!finished && plan.mayStartStream(BenchClock.nowMicros())) {
+    if (!finished && !plan.once() && plan.mayStartStream(BenchClock.nowMicros())) {
       start(50);
     } else {
       finish();

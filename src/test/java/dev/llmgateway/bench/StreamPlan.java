@@ -6,10 +6,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * What every connection of one stream-client run shares: where to connect, the request to send, and
  * the time window (µs since the epoch): events and reads count between {@code measureFrom} and
- * {@code deadline}, and no stream starts after the deadline.
+ * {@code deadline}, and no stream starts after the deadline. With {@code once}, each connection
+ * runs one stream and ends (a round of exactly {@code streams} streams).
  */
 record StreamPlan(String host, int port, Buffer request, long intervalMicros, long measureFrom,
-    long deadline, long idleTimeoutMicros, int streams, AtomicInteger firstEvents, Runnable allOpen) {
+    long deadline, long idleTimeoutMicros, int streams, AtomicInteger firstEvents, Runnable allOpen,
+    boolean once) {
 
   boolean measuring(long nowMicros) {
     return nowMicros >= measureFrom && nowMicros <= deadline;

@@ -12,6 +12,8 @@ final class StreamStats {
 
   private long[] delays = new long[1 << 14];
   private int delayCount;
+  private long[] ttfbs = new long[1 << 10];
+  private int ttfbCount;
   long events;
   long reads;
   long coalescedReads;
@@ -23,6 +25,14 @@ final class StreamStats {
       delays = Arrays.copyOf(delays, delays.length * 2);
     }
     delays[delayCount++] = micros;
+  }
+
+  /** Time to first byte of one stream (µs): request written to the first event read. */
+  void ttfb(long micros) {
+    if (ttfbCount == ttfbs.length) {
+      ttfbs = Arrays.copyOf(ttfbs, ttfbs.length * 2);
+    }
+    ttfbs[ttfbCount++] = micros;
   }
 
   void fail(String reason) {
@@ -37,6 +47,9 @@ final class StreamStats {
     for (int i = 0; i < other.delayCount; i++) {
       delay(other.delays[i]);
     }
+    for (int i = 0; i < other.ttfbCount; i++) {
+      ttfb(other.ttfbs[i]);
+    }
     events += other.events;
     reads += other.reads;
     coalescedReads += other.coalescedReads;
@@ -46,12 +59,21 @@ final class StreamStats {
 
   /** The delay (µs) at quantile q of the recorded ones, -1 when there are none. Sorts in place. */
   long quantile(double q) {
-    if (delayCount == 0) {
+    return quantile(delays, delayCount, q);
+  }
+
+  /** The time to first byte (µs) at quantile q, -1 when there is none. */
+  long ttfbQuantile(double q) {
+    return quantile(ttfbs, ttfbCount, q);
+  }
+
+  private static long quantile(long[] values, int count, double q) {
+    if (count == 0) {
       return -1;
     }
-    Arrays.sort(delays, 0, delayCount);
-    int rank = (int) Math.ceil(q * delayCount) - 1;
-    return delays[Math.max(0, Math.min(delayCount - 1, rank))];
+    Arrays.sort(values, 0, count);
+    int rank = (int) Math.ceil(q * count) - 1;
+    return values[Math.max(0, Math.min(count - 1, rank))];
   }
 
   int samples() {

@@ -27,6 +27,14 @@ class CliTest {
   }
 
   @Test
+  void theTrainingRunOfTheClassArchiveServesEveryKindOfRequestAndExits0() {
+    // scripts/llm-gateway and the Dockerfile run it under -XX:ArchiveClassesAtExit: it must finish
+    // on its own, with nothing but the jar.
+    Run r = run("train", "--rounds", "1");
+    assertEquals(0, r.code(), r.err());
+  }
+
+  @Test
   void checksTheShippedExampleConfig() {
     Run r = run("config", "check", "--config", "conf/llm.yml");
     assertEquals(0, r.code(), r.err());

@@ -116,4 +116,23 @@ class ModelCatalogTest {
     assertEquals(List.of("main"), c.rolesOf("local_models/Ollama-qwen"));
     assertEquals(List.of("embedding"), c.rolesOf("local_models/embedder"));
   }
+
+  @Test
+  void discoveredOllamaModelsAreUsableByNameAndEntriesWin() throws Exception {
+    ModelCatalog plain = catalog(MODELS);
+    ModelCatalog c = new ModelCatalog(plain.config(),
+        List.of("qwen2.5:7b", "llama3.2:latest", "nomic-embed-text", "claude", "sonnet"));
+    assertEquals("local_models/Ollama-qwen", ref(c, "qwen2.5:7b", Endpoint.OLLAMA_CHAT), "the entry serves it");
+    assertEquals("ollama/llama3.2:latest", ref(c, "llama3.2", Endpoint.CHAT), "x is x:latest");
+    assertEquals("ollama/llama3.2:latest", ref(c, "llama3.2:latest", Endpoint.CHAT));
+    assertEquals("ollama/nomic-embed-text:latest", ref(c, "nomic-embed-text:latest", Endpoint.OLLAMA_EMBED));
+    assertEquals("llama3.2:latest", c.resolve("llama3.2", Endpoint.CHAT).upstreamModel());
+    assertEquals("cloud_models/claude", ref(c, "claude", Endpoint.CHAT), "an entry's id wins");
+    assertEquals("cloud_models/claude", ref(c, "sonnet", Endpoint.CHAT), "an entry's alias wins");
+    assertEquals(plain.all().size() + 2, c.all().size(), "entries first, then the two new models");
+
+    ModelCatalog off = new ModelCatalog(catalog(MODELS + "gateway: {ollama_discovery: false}\n").config(),
+        List.of("llama3.2:latest"));
+    assertThrows(ApiError.class, () -> off.resolve("llama3.2", Endpoint.CHAT));
+  }
 }

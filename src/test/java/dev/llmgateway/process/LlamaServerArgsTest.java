@@ -108,4 +108,15 @@ class LlamaServerArgsTest {
         "LLM_GATEWAY_ADMIN_TOKEN", "t", "CUDA_VISIBLE_DEVICES", "0", "HOME", "/root"));
     assertEquals(java.util.Map.of("PATH", "/bin", "CUDA_VISIBLE_DEVICES", "0", "HOME", "/root"), env);
   }
+
+  @Test
+  void aRerankerStartsWithRerankingAndNotAsAnEmbeddingServer() throws Exception {
+    GatewayConfig c = config("""
+        local_models:
+          - {id: bge, path: bge-reranker.gguf, port: 5070, capabilities: [rerank]}
+        """);
+    List<String> args = LlamaServerArgs.build("llama-server", c.local("bge"), c.llamaCpp(), false, Path.of("/m"));
+    assertTrue(args.contains("--reranking"), args.toString());
+    assertFalse(args.contains("--embedding"), args.toString());
+  }
 }

@@ -121,7 +121,7 @@ class MemorySchedulingTest {
     assertEquals("a", first.getString("id"));
     assertEquals(4L << 30, first.getLong("bytes"));
     assertEquals("unloaded", first.getString("state"));
-    assertTrue(first.getLong("last_used") > 0);
+    assertTrue(java.time.Instant.parse(first.getString("last_used")).toEpochMilli() > 0);
 
     String metrics = http.get("/metrics").body();
     assertTrue(metrics.contains("llm_gateway_swaps_total{model=\"c\"} 1.0"), metrics);

@@ -16,9 +16,10 @@ class RequestRecordTest {
         "KEY_NAME", "sk-secret-value", 4, 600_000, Backend.Serves.ANYTHING, 0, 120_000), "cloud");
     r.stream = true;
     r.bytesIn = 12;
-    r.wrote(100);
+    r.wrote(io.vertx.core.buffer.Buffer.buffer("{\"x\":1}"));
     r.fallbackFrom = "local_models/l";
-    String line = r.line(200, true);
+    r.finished(200, true);
+    String line = r.line();
     assertTrue(line.startsWith("id=abc method=POST path=/v1/chat/completions requested=\"my model \\\"x\\\"\" "
         + "model=c backend=cloud_models/c type=litellm route=cloud stream=true status=200 duration_ms="), line);
     assertTrue(line.contains(" ttfb_ms=") && line.contains(" bytes_in=12 ")

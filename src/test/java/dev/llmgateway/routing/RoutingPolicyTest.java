@@ -9,17 +9,23 @@ import dev.llmgateway.testing.Async;
 import dev.llmgateway.testing.FakeBackend;
 import dev.llmgateway.testing.FakeLiteLlm;
 import dev.llmgateway.testing.FakeLlamaServer;
+import dev.llmgateway.testing.FakeOllama;
 import dev.llmgateway.testing.GatewayHarness;
 import dev.llmgateway.testing.TestHttp;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -274,5 +280,49 @@ class RoutingPolicyTest {
     assertTrue(metric("llm_gateway_time_to_first_token_seconds_count", "model=\"local-main\"") >= 1);
     assertTrue(metric("llm_gateway_config_reloads_total", "result=\"ok\"") >= 1);
     assertFalse(http.get("/metrics").body().contains(KEY));
+  }
+
+  @Test
+  void anOllamaEntryWithDefaultsQueuesWhatOllamaWouldInsteadOfRefusing() throws Exception {
+    FakeOllama ollama = new FakeOllama(vertx, "qwen2.5:7b");
+    Async.await(ollama.start());
+    gateway = GatewayHarness.start(vertx, dir, """
+        local_models:
+          - id: ollama-qwen
+            type: ollama
+            path: qwen2.5:7b
+            host: 127.0.0.1
+            port: %d
+        main_llm_mode: local
+        main_llm_local: local_models/ollama-qwen
+        """.formatted(ollama.port()), Map.of());
+    http = new TestHttp(vertx, gateway.port());
+    Promise<Void> release = Promise.promise();
+    ollama.holdAfterFirstChunk(release.future());
+    // 60 streams at once: 4 run (the default for an Ollama model), 56 wait; before the queue held
+    // Ollama's own 512, the 37th got 429.
+    HttpClient client = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1")
+        .setDefaultPort(gateway.port()), new PoolOptions().setHttp1MaxSize(64));
+    List<Future<TestHttp.Answer>> streams = new ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      streams.add(TestHttp.onLoop(vertx, () -> client.request(HttpMethod.POST, "/v1/chat/completions")
+          .compose(req -> req.putHeader("Content-Type", "application/json")
+              .send(TestHttp.chat("ollama-qwen", true))
+              .compose(resp -> resp.body().map(b -> new TestHttp.Answer(resp.statusCode(), resp.headers(),
+                  b.toString()))))));
+    }
+    Async.until(() -> Async.quietly(() -> metric("llm_gateway_queue_depth", "model=\"ollama-qwen\"")) == 56);
+    // The 4 with a slot may still be on their way to Ollama: wait for them, then no more may come.
+    Async.until(() -> ollama.requests().stream().filter(r -> r.path().endsWith("completions")).count() >= 4);
+    assertEquals(4, ollama.requests().stream().filter(r -> r.path().endsWith("completions")).count());
+    ollama.holdAfterFirstChunk(Future.succeededFuture());
+    release.complete();
+    for (Future<TestHttp.Answer> stream : streams) {
+      TestHttp.Answer answer = Async.await(stream);
+      assertEquals(200, answer.status(), answer.body());
+      assertTrue(answer.body().contains("data: [DONE]"), answer.body());
+    }
+    Async.await(client.close());
+    Async.await(ollama.close());
   }
 }

@@ -68,7 +68,9 @@ public abstract class FakeBackend {
       Recorded r = new Recorded(ctx.request().method().name(), ctx.request().path(),
           MultiMap.caseInsensitiveMultiMap().addAll(ctx.request().headers()),
           ctx.body().buffer() == null ? Buffer.buffer() : ctx.body().buffer().copy());
-      requests.add(r);
+      if (records(r)) {
+        requests.add(r);
+      }
       onRequest.accept(r);
       ctx.next();
     });
@@ -91,6 +93,11 @@ public abstract class FakeBackend {
   }
 
   protected abstract void routes(Router router);
+
+  /** Whether {@link #requests()} keeps a request (all do, unless a fake leaves out background polls). */
+  protected boolean records(Recorded request) {
+    return true;
+  }
 
   public int port() {
     return server.actualPort();
@@ -169,6 +176,14 @@ public abstract class FakeBackend {
 
   /** Sends {@code data: <event>} lines with a delay between them, as backends do; then [DONE]. */
   protected void streamEvents(RoutingContext ctx, List<String> events) {
+    List<String> frames = new java.util.ArrayList<>();
+    events.forEach(e -> frames.add("data: " + e + "\n\n"));
+    frames.add("data: [DONE]\n\n");
+    streamFrames(ctx, frames);
+  }
+
+  /** Sends whole SSE frames ({@code event: x\ndata: y\n\n}) with a delay between them, then ends. */
+  protected void streamFrames(RoutingContext ctx, List<String> frames) {
     HttpServerResponse resp = ctx.response();
     resp.setChunked(true)
         .putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream")
@@ -176,7 +191,7 @@ public abstract class FakeBackend {
         .putHeader("X-Accel-Buffering", "no");
     Future<Void> release = gate;
     Mode current = mode;
-    sendFrom(ctx, events, 0, release, current);
+    sendFrom(ctx, frames, 0, release, current);
   }
 
   private void sendFrom(RoutingContext ctx, List<String> events, int i, Future<Void> release, Mode current) {
@@ -189,10 +204,10 @@ public abstract class FakeBackend {
       return;
     }
     if (i == events.size()) {
-      resp.end("data: [DONE]\n\n");
+      resp.end();
       return;
     }
-    resp.write("data: " + events.get(i) + "\n\n");
+    resp.write(events.get(i));
     Future<Void> next = Future.succeededFuture();
     if (i == 0) {
       // A promise of this request's own, given up when the request ends: a shared release that

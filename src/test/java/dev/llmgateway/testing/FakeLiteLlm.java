@@ -33,6 +33,21 @@ public final class FakeLiteLlm extends FakeBackend {
       }
     });
     router.post("/v1/chat/completions").handler(this::chat);
+    router.post("/v1/embeddings").handler(ctx -> {
+      Object input = ctx.body().asJsonObject().getValue("input");
+      int count = input instanceof JsonArray a ? a.size() : 1;
+      JsonArray data = new JsonArray();
+      for (int i = 0; i < count; i++) {
+        data.add(new JsonObject().put("object", "embedding").put("index", i)
+            .put("embedding", new JsonArray().add(0.25).add(i)));
+      }
+      json(ctx, 200, new JsonObject().put("object", "list").put("model", ctx.body().asJsonObject().getString("model"))
+          .put("data", data).put("usage", new JsonObject().put("prompt_tokens", 2 * count).put("total_tokens", 2 * count)));
+    });
+    // LiteLLM serves both and translates them for providers that speak neither.
+    router.post("/v1/messages").handler(ctx -> FakeAnthropicApi.messages(this, ctx, java.util.List.of("cloud", " says hi")));
+    router.post("/v1/messages/count_tokens").handler(FakeAnthropicApi::countTokens);
+    router.post("/v1/responses").handler(ctx -> FakeResponsesApi.responses(this, ctx, java.util.List.of("cloud", " says hi")));
   }
 
   private void chat(RoutingContext ctx) {

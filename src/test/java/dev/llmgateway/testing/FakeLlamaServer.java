@@ -22,6 +22,8 @@ public final class FakeLlamaServer extends FakeBackend {
   private volatile boolean loading;
   private volatile boolean embeddings;
   private volatile List<String> words = List.of("Hello", " from", " llama", ".cpp");
+  private volatile boolean anthropic = true;
+  private volatile boolean reranking;
 
   public FakeLlamaServer(Vertx vertx, String modelFile) {
     super(vertx);
@@ -35,6 +37,21 @@ public final class FakeLlamaServer extends FakeBackend {
 
   public FakeLlamaServer embeddings(boolean value) {
     embeddings = value;
+    return this;
+  }
+
+  /**
+   * Whether it serves {@code /v1/messages} and {@code count_tokens} itself (current builds do; an
+   * older build answers them 404 File Not Found, as any path it does not have).
+   */
+  public FakeLlamaServer anthropic(boolean value) {
+    anthropic = value;
+    return this;
+  }
+
+  /** Started with {@code --reranking}: {@code /v1/rerank} answers, nothing else but health does. */
+  public FakeLlamaServer reranking(boolean value) {
+    reranking = value;
     return this;
   }
 
@@ -69,6 +86,44 @@ public final class FakeLlamaServer extends FakeBackend {
     router.post("/v1/chat/completions").handler(this::chat);
     router.post("/v1/completions").handler(this::completion);
     router.post("/v1/embeddings").handler(this::embeddings);
+    router.post("/v1/responses").handler(ctx -> FakeResponsesApi.responses(this, ctx, words));
+    router.post("/v1/messages").handler(ctx -> {
+      if (anthropic) {
+        FakeAnthropicApi.messages(this, ctx, words);
+      } else {
+        ctx.next();
+      }
+    });
+    router.post("/v1/messages/count_tokens").handler(ctx -> {
+      if (anthropic) {
+        FakeAnthropicApi.countTokens(ctx);
+      } else {
+        ctx.next();
+      }
+    });
+    for (String path : List.of("/v1/rerank", "/v1/reranking")) {
+      router.post(path).handler(this::rerank);
+    }
+    // What cpp-httplib answers for a path the server does not have.
+    router.route().handler(ctx -> json(ctx, 404, llamaError(404, "File Not Found", "not_found_error")));
+  }
+
+  private void rerank(RoutingContext ctx) {
+    if (!reranking) {
+      json(ctx, 501, llamaError(501, "This server does not support reranking. Start it with `--reranking`",
+          "not_supported_error"));
+      return;
+    }
+    JsonObject req = ctx.body().asJsonObject();
+    JsonArray documents = req.getJsonArray("documents", new JsonArray());
+    JsonArray results = new JsonArray();
+    for (int i = 0; i < documents.size(); i++) {
+      // Longer documents score higher: enough to see the order come back.
+      results.add(new JsonObject().put("index", i).put("relevance_score", documents.getString(i).length() / 10.0));
+    }
+    json(ctx, 200, new JsonObject().put("model", req.getString("model")).put("object", "list")
+        .put("usage", new JsonObject().put("prompt_tokens", 10).put("total_tokens", 10))
+        .put("results", results));
   }
 
   private void chat(RoutingContext ctx) {
@@ -83,6 +138,15 @@ public final class FakeLlamaServer extends FakeBackend {
     String model = req.getString("model", "gpt-3.5-turbo");
     String id = "chatcmpl-" + System.nanoTime();
     long created = System.currentTimeMillis() / 1000;
+    String tool = FakeTools.toCall(req);
+    List<String> words = FakeTools.words(req, this.words);
+    if (tool != null && !req.getBoolean("stream", false)) {
+      json(ctx, 200, new JsonObject().put("id", id).put("object", "chat.completion").put("created", created)
+          .put("model", model).put("choices", new JsonArray().add(new JsonObject().put("index", 0)
+              .put("message", FakeTools.chatCall(tool)).put("finish_reason", "tool_calls")))
+          .put("usage", new JsonObject().put("prompt_tokens", 5).put("completion_tokens", 8).put("total_tokens", 13)));
+      return;
+    }
     if (!req.getBoolean("stream", false)) {
       vertx.setTimer(5, t -> json(ctx, 200, new JsonObject()
           .put("id", id).put("object", "chat.completion").put("created", created).put("model", model)
@@ -95,11 +159,18 @@ public final class FakeLlamaServer extends FakeBackend {
       return;
     }
     List<String> events = new ArrayList<>();
-    events.add(chunk(id, created, model, FINGERPRINT, new JsonObject().put("role", "assistant").putNull("content"), null));
-    for (String w : words) {
-      events.add(chunk(id, created, model, FINGERPRINT, new JsonObject().put("content", w), null));
+    if (tool != null) {
+      events.addAll(FakeTools.chatCallChunks(id, created, model, FINGERPRINT, tool));
+    } else {
+      events.add(chunk(id, created, model, FINGERPRINT, new JsonObject().put("role", "assistant").putNull("content"), null));
+      for (String w : words) {
+        events.add(chunk(id, created, model, FINGERPRINT, new JsonObject().put("content", w), null));
+      }
+      events.add(chunk(id, created, model, FINGERPRINT, new JsonObject(), "stop"));
     }
-    events.add(chunk(id, created, model, FINGERPRINT, new JsonObject(), "stop"));
+    // The last chunk carries llama-server's timings.
+    int last = events.size() - 1;
+    events.set(last, new JsonObject(events.get(last)).put("timings", timings(tool != null ? 9 : words.size())).encode());
     JsonObject options = req.getJsonObject("stream_options");
     if (options != null && options.getBoolean("include_usage", false)) {
       events.add(new JsonObject().put("id", id).put("object", "chat.completion.chunk")
@@ -108,6 +179,11 @@ public final class FakeLlamaServer extends FakeBackend {
               .put("total_tokens", 5 + words.size())).encode());
     }
     streamEvents(ctx, events);
+  }
+
+  private static JsonObject timings(int predicted) {
+    return new JsonObject().put("prompt_n", 5).put("prompt_ms", 12.5).put("predicted_n", predicted)
+        .put("predicted_ms", 40.25);
   }
 
   private void completion(RoutingContext ctx) {
@@ -127,10 +203,15 @@ public final class FakeLlamaServer extends FakeBackend {
       return;
     }
     JsonObject req = ctx.body().asJsonObject();
+    int count = req.getValue("input") instanceof JsonArray inputs ? inputs.size() : 1;
+    JsonArray data = new JsonArray();
+    for (int i = 0; i < count; i++) {
+      data.add(new JsonObject().put("object", "embedding").put("index", i)
+          .put("embedding", new JsonArray().add(0.1).add(0.2).add(0.3)));
+    }
     json(ctx, 200, new JsonObject().put("object", "list").put("model", req.getString("model"))
-        .put("data", new JsonArray().add(new JsonObject().put("object", "embedding").put("index", 0)
-            .put("embedding", new JsonArray().add(0.1).add(0.2).add(0.3))))
-        .put("usage", new JsonObject().put("prompt_tokens", 3).put("total_tokens", 3)));
+        .put("data", data).put("usage", new JsonObject().put("prompt_tokens", 3 * count)
+            .put("total_tokens", 3 * count)));
   }
 
   private static JsonObject llamaError(int code, String message, String type) {

@@ -20,7 +20,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Behaves like Ollama on the wire (BACKENDS.md). Its OpenAI-compatible {@code /v1} API: the role only
  * on the first chunk, the finish reason in its own chunk, usage in its own chunk with
  * {@code choices: []}, 404 {@code not_found_error} for a model it does not have. Its own API:
- * {@code /api/tags}, {@code /api/delete} (404 {@code model 'x' not found}), {@code /api/embed}, and
+ * {@code /api/tags}, {@code /api/delete} (404 {@code model 'x' not found}), {@code /api/embed},
+ * {@code /api/chat} and {@code /api/generate} (NDJSON unless {@code "stream": false}, a tool call when
+ * tools are given, an empty chat or prompt loads), {@code /api/show}, {@code /api/ps} and
  * {@code /api/pull}, which streams NDJSON progress slowly, layer by layer ({@code completed} absent
  * while 0, a small layer that never reports completion), with every write boundary in the middle of
  * a JSON line; an unknown model is HTTP 200 followed by an {@code {"error": ...}} line.
@@ -34,7 +36,9 @@ public final class FakeOllama extends FakeBackend {
   private final Set<String> models = new CopyOnWriteArraySet<>();
   private final Map<String, long[]> library = new ConcurrentHashMap<>();
   private final AtomicInteger pulls = new AtomicInteger();
+  private final Set<String> loaded = new CopyOnWriteArraySet<>();
   private volatile long pullDelayMs = 5;
+  private volatile String version = "0.32.15";
   private volatile Future<Void> pullGate = Future.succeededFuture();
 
   public FakeOllama(Vertx vertx, String... models) {
@@ -60,6 +64,24 @@ public final class FakeOllama extends FakeBackend {
     return Set.copyOf(models);
   }
 
+  /**
+   * The version it reports and behaves as: from 0.14.0 it serves Anthropic's {@code /v1/messages}
+   * (without {@code count_tokens}); from 0.13.3 the Responses API; older ones answer both 404
+   * {@code 404 page not found}, as for any path they do not have.
+   */
+  public FakeOllama version(String value) {
+    version = value;
+    return this;
+  }
+
+  private boolean atLeast(int minor, int patch) {
+    String[] v = version.split("\\.");
+    int major = Integer.parseInt(v[0]);
+    int min = Integer.parseInt(v[1]);
+    int p = v.length > 2 ? Integer.parseInt(v[2]) : 0;
+    return major > 0 || min > minor || (min == minor && p >= patch);
+  }
+
   public FakeOllama pullDelayMs(long ms) {
     pullDelayMs = ms;
     return this;
@@ -79,11 +101,16 @@ public final class FakeOllama extends FakeBackend {
   @Override
   protected void routes(Router router) {
     router.get("/").handler(ctx -> ctx.response().end("Ollama is running"));
-    router.get("/api/version").handler(ctx -> json(ctx, 200, new JsonObject().put("version", "0.32.15")));
+    router.get("/api/version").handler(ctx -> json(ctx, 200, new JsonObject().put("version", version)));
     router.get("/api/tags").handler(this::tags);
     router.post("/api/pull").handler(this::pull);
     router.delete("/api/delete").handler(this::delete);
     router.post("/api/embed").handler(this::embed);
+    router.post("/api/embeddings").handler(this::legacyEmbeddings);
+    router.post("/api/chat").handler(ctx -> nativeChat(ctx, false));
+    router.post("/api/generate").handler(ctx -> nativeChat(ctx, true));
+    router.post("/api/show").handler(this::show);
+    router.get("/api/ps").handler(this::ps);
     router.get("/v1/models").handler(ctx -> {
       JsonArray data = new JsonArray();
       models.forEach(m -> data.add(new JsonObject().put("id", m).put("object", "model")
@@ -92,6 +119,36 @@ public final class FakeOllama extends FakeBackend {
       json(ctx, 200, data.isEmpty() ? body.putNull("data") : body.put("data", data));
     });
     router.post("/v1/chat/completions").handler(this::chat);
+    router.post("/v1/messages").handler(ctx -> {
+      if (!atLeast(14, 0)) {
+        ctx.next();
+      } else if (installed(requestedModel(ctx)) == null) {
+        // Ollama's Anthropic middleware: errors in Anthropic's shape, as an HTTP status (streams too).
+        json(ctx, 404, new JsonObject().put("type", "error").put("error", new JsonObject()
+            .put("type", "not_found_error").put("message", "model '" + requestedModel(ctx) + "' not found")));
+      } else {
+        FakeAnthropicApi.messages(this, ctx, List.of("Hi", " from", " Ollama"));
+      }
+    });
+    router.post("/v1/responses").handler(ctx -> {
+      if (atLeast(13, 3)) {
+        FakeResponsesApi.responses(this, ctx, List.of("Hi", " from", " Ollama"));
+      } else {
+        ctx.next();
+      }
+    });
+    // Go's net/http for a path it does not have.
+    router.route().handler(ctx -> ctx.response().setStatusCode(404)
+        .putHeader("Content-Type", "text/plain").end("404 page not found"));
+  }
+
+  /**
+   * The gateway's Ollama discovery asks {@code GET /api/tags} every few seconds: background polling,
+   * not a request under test, so {@link #requests()} and {@link #lastRequest()} leave it out.
+   */
+  @Override
+  protected boolean records(Recorded request) {
+    return !(request.method().equals("GET") && request.path().equals("/api/tags"));
   }
 
   private String installed(String name) {
@@ -145,6 +202,105 @@ public final class FakeOllama extends FakeBackend {
     json(ctx, 200, new JsonObject().put("model", model).put("embeddings", embeddings)
         .put("total_duration", 14_143_917).put("load_duration", 1_019_500)
         .put("prompt_eval_count", 8 * count));
+  }
+
+  private void legacyEmbeddings(RoutingContext ctx) {
+    JsonObject req = ctx.body().asJsonObject();
+    String model = req.getString("model", "");
+    if (installed(model) == null) {
+      json(ctx, 404, new JsonObject().put("error", "model \"" + model + "\" not found, try pulling it first"));
+      return;
+    }
+    json(ctx, 200, new JsonObject().put("embedding", new JsonArray().add(0.5).add(-0.25).add(0.125).add(0.1)));
+  }
+
+  // ---- Ollama's own chat and generate: NDJSON unless "stream": false ----
+
+  private void nativeChat(RoutingContext ctx, boolean generate) {
+    JsonObject req = ctx.body().asJsonObject();
+    String model = req.getString("model", "");
+    if (installed(model) == null) {
+      json(ctx, 404, new JsonObject().put("error", "model '" + model + "' not found"));
+      return;
+    }
+    loaded.add(installed(model));
+    JsonArray messages = req.getJsonArray("messages");
+    boolean load = generate ? req.getString("prompt", "").isEmpty() : messages == null || messages.isEmpty();
+    if (load) {
+      JsonObject out = head(model).put("done", true).put("done_reason", "load");
+      json(ctx, 200, generate ? out.put("response", "") : out.put("message", new JsonObject()
+          .put("role", "assistant").put("content", "")));
+      return;
+    }
+    if (!begin(ctx)) {
+      return;
+    }
+    JsonArray tools = req.getJsonArray("tools");
+    List<JsonObject> pieces = new ArrayList<>();
+    if (tools != null && !tools.isEmpty()) {
+      String name = tools.getJsonObject(0).getJsonObject("function").getString("name");
+      pieces.add(new JsonObject().put("role", "assistant").put("content", "").put("tool_calls", new JsonArray()
+          .add(new JsonObject().put("id", "call_fake1").put("function", new JsonObject().put("index", 0)
+              .put("name", name).put("arguments", new JsonObject().put("city", "Paris"))))));
+    } else {
+      for (String w : List.of("Hi", " from", " Ollama")) {
+        pieces.add(new JsonObject().put("role", "assistant").put("content", w));
+      }
+    }
+    JsonObject last = head(model).put("done", true).put("done_reason", "stop")
+        .put("total_duration", 1_200_000L).put("load_duration", 100_000L).put("prompt_eval_count", 4)
+        .put("prompt_eval_duration", 300_000L).put("eval_count", pieces.size()).put("eval_duration", 800_000L);
+    if (!req.getBoolean("stream", true)) {
+      StringBuilder text = new StringBuilder();
+      pieces.forEach(p -> text.append(p.getString("content")));
+      JsonObject message = pieces.get(0).copy().put("content", text.toString());
+      json(ctx, 200, generate ? last.put("response", text.toString())
+          : last.put("message", message));
+      return;
+    }
+    List<String> chunks = new ArrayList<>();
+    for (JsonObject p : pieces) {
+      JsonObject line = head(model).put("done", false);
+      chunks.add((generate ? line.put("response", p.getString("content")) : line.put("message", p)).encode() + "\n");
+    }
+    chunks.add((generate ? last.put("response", "") : last.put("message", new JsonObject()
+        .put("role", "assistant").put("content", ""))).encode() + "\n");
+    ctx.response().setChunked(true).putHeader("Content-Type", "application/x-ndjson");
+    send(ctx, chunks, 0, Future.succeededFuture(), mode(), () -> { });
+  }
+
+  private static JsonObject head(String model) {
+    return new JsonObject().put("model", model).put("created_at", java.time.Instant.now().toString());
+  }
+
+  private void show(RoutingContext ctx) {
+    String model = requestedModel(ctx);
+    if (installed(model) == null) {
+      json(ctx, 404, new JsonObject().put("error", "model '" + model + "' not found"));
+      return;
+    }
+    json(ctx, 200, new JsonObject().put("modelfile", "FROM " + model + "\n").put("parameters", "stop \"<|im_end|>\"")
+        .put("template", "{{ .Prompt }}").put("details", details())
+        .put("model_info", new JsonObject().put("general.architecture", "qwen2").put("qwen2.context_length", 32768))
+        .put("capabilities", new JsonArray().add("completion").add("tools"))
+        .put("modified_at", MODIFIED_AT));
+  }
+
+  private void ps(RoutingContext ctx) {
+    JsonArray list = new JsonArray();
+    for (String m : loaded) {
+      list.add(new JsonObject().put("name", m).put("model", m).put("size", 1_234_567_890L)
+          .put("digest", digest(m + "manifest").substring(7)).put("details", details())
+          .put("expires_at", "2026-12-01T10:05:00.000000000Z").put("size_vram", 1_000_000_000L)
+          .put("context_length", 4096));
+    }
+    json(ctx, 200, new JsonObject().put("models", list));
+  }
+
+  private static JsonObject details() {
+    return new JsonObject().put("parent_model", "").put("format", "gguf")
+        .put("family", "qwen2").put("families", new JsonArray().add("qwen2"))
+        .put("parameter_size", "494.03M").put("quantization_level", "Q4_K_M");
   }
 
   // ---- pull ----
@@ -263,7 +419,27 @@ public final class FakeOllama extends FakeBackend {
     }
     String id = "chatcmpl-" + (System.nanoTime() % 1000);
     long created = System.currentTimeMillis() / 1000;
-    List<String> words = List.of("Hi", " from", " Ollama");
+    List<String> words = FakeTools.words(req, List.of("Hi", " from", " Ollama"));
+    String tool = FakeTools.toCall(req);
+    if (tool != null) {
+      // Ollama sends a call whole, in one chunk.
+      JsonObject call = FakeTools.chatCall(tool);
+      if (!req.getBoolean("stream", false)) {
+        json(ctx, 200, new JsonObject().put("id", id).put("object", "chat.completion").put("created", created)
+            .put("model", model).put("choices", new JsonArray().add(new JsonObject().put("index", 0)
+                .put("message", call).put("finish_reason", "tool_calls")))
+            .put("usage", new JsonObject().put("prompt_tokens", 4).put("completion_tokens", 3).put("total_tokens", 7)));
+      } else {
+        JsonArray calls = call.getJsonArray("tool_calls").copy();
+        calls.getJsonObject(0).put("index", 0);
+        streamEvents(ctx, List.of(
+            chunk(id, created, model, "fp_ollama", new JsonObject().put("role", "assistant").put("content", "")
+                .put("tool_calls", calls), null),
+            chunk(id, created, model, "fp_ollama", new JsonObject().put("role", "assistant").put("content", ""),
+                "tool_calls")));
+      }
+      return;
+    }
     if (!req.getBoolean("stream", false)) {
       json(ctx, 200, new JsonObject().put("id", id).put("object", "chat.completion")
           .put("created", created).put("model", model).put("system_fingerprint", "fp_ollama")

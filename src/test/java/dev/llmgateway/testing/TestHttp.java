@@ -51,6 +51,16 @@ public final class TestHttp {
     return send(HttpMethod.POST, path, body, "application/json");
   }
 
+  /** A JSON POST with extra headers (an API key, {@code anthropic-version}). */
+  public Answer postJson(String path, String body, java.util.Map<String, String> headers) throws Exception {
+    return Async.await("the answer to POST " + path, client.request(HttpMethod.POST, path).compose(req -> {
+      req.putHeader("Content-Type", "application/json");
+      headers.forEach(req::putHeader);
+      return req.send(body).compose(resp -> resp.body().map(b -> new Answer(resp.statusCode(), resp.headers(),
+          b.toString())));
+    }));
+  }
+
   public Answer send(HttpMethod method, String path, String body, String contentType) throws Exception {
     return Async.await("the answer to " + method + " " + path, exchange(method, path, body, contentType, null));
   }

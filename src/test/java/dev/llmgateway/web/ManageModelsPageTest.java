@@ -190,7 +190,11 @@ class ManageModelsPageTest {
     assertTrue(overflow <= 0, "at phone width the page is " + overflow + " px too wide");
     browser.screenshot(SCREENSHOTS.resolve("manage-models-phone.png"));
     browser.size(1280, 900);
-    String console = browser.console();
+    // GET /admin/memory answers 404 until memory-aware scheduling (issue-13) is in: the page hides
+    // its memory section then, and Chromium logs the 404 as an error.
+    String console = browser.console().lines()
+        .filter(l -> !l.contains("/admin/memory - Failed to load resource: the server responded with a status of 404"))
+        .collect(java.util.stream.Collectors.joining("\n"));
     assertFalse(console.contains("SEVERE"), "errors in the browser console:\n" + console);
   }
 

@@ -92,11 +92,13 @@ class WebPageTest {
     assertTrue(csp.contains("default-src 'none'") && csp.contains("script-src 'self'"), csp);
     assertEquals("DENY", page.headers().get("X-Frame-Options"));
     for (String file : new String[] {"app.js", "api.js", "models.js", "ollama.js", "pulls.js", "logs.js",
-        "format.js", "style.css", "icon.svg"}) {
+        "format.js", "style.css", "icon.svg", "playground.js", "activity.js", "chart.js", "memory.js", "config.js"}) {
       TestHttp.Answer asset = http.get("/ui/" + file);
       assertEquals(200, asset.status(), file);
       assertEquals("nosniff", asset.headers().get("X-Content-Type-Options"), file);
-      String body = asset.body().replace("xmlns=\"http://www.w3.org/2000/svg\"", "");
+      // The SVG namespace is a name, not an address anything is loaded from.
+      String body = asset.body().replace("xmlns=\"http://www.w3.org/2000/svg\"", "")
+          .replace("'http://www.w3.org/2000/svg'", "");
       assertFalse(body.contains("http://") || body.contains("https://"), file + " loads nothing from elsewhere");
     }
     assertTrue(http.get("/ui/app.js").headers().get("Content-Type").contains("javascript"));
@@ -115,6 +117,10 @@ class WebPageTest {
     assertEquals(404, withCookie(HttpMethod.GET, "/admin/ollama/pulls/nope/events", TOKEN), "let in, no such pull");
     assertEquals(404, withCookie(HttpMethod.GET, "/admin/processes/nope/logs", TOKEN), "let in, no such process");
     assertEquals(401, withCookie(HttpMethod.GET, "/admin/models/events", "wrong"));
+    assertEquals(200, withCookie(HttpMethod.GET, "/admin/activity/events", TOKEN));
+    assertEquals(401, withCookie(HttpMethod.GET, "/admin/activity", TOKEN), "the snapshot wants the header");
+    assertEquals(401, http.get("/admin/activity/events").status(), "the activity is behind the admin rule");
+    assertEquals(200, http.getWithToken("/admin/activity", TOKEN).status());
     assertEquals(401, withCookie(HttpMethod.GET, "/admin/models", TOKEN));
     assertEquals(401, withCookie(HttpMethod.GET, "/admin/config", TOKEN));
     assertEquals(401, withCookie(HttpMethod.GET, "/admin/processes/x/logs/../../../config", TOKEN));
@@ -168,6 +174,36 @@ class WebPageTest {
     feed.abort();
   }
 
+  @Test
+  void modelsFeedSaysWhichFileLineAndKeyOfABrokenLlmYmlAndWhenItIsFixed() throws Exception {
+    TestHttp.Stream feed = http.openEvents("/admin/models/events", TOKEN);
+    assertEquals("models", Sse.next(feed).name());
+    Sse ok = Sse.next(feed);
+    assertEquals("config", ok.name());
+    assertEquals("ok", ok.data().getString("status"));
+    assertFalse(ok.data().containsKey("config"), "the status only, not the config");
+
+    String good = config("local_models/Ollama-qwen2.5-7b");
+    gateway.rewrite(good.replace("main_llm_local:", "main_llm_mode: sideways\nmain_llm_local:"));
+    Sse broken;
+    do {
+      broken = Sse.next(feed);
+    } while (!broken.name().equals("config"));
+    assertEquals("error", broken.data().getString("status"));
+    assertEquals(gateway.configFile().toAbsolutePath().toString(), broken.data().getString("file"));
+    JsonObject problem = broken.data().getJsonObject("last_error").getJsonArray("problems").getJsonObject(0);
+    assertEquals("main_llm_mode", problem.getString("key"));
+    assertEquals(4, problem.getInteger("line"));
+
+    gateway.rewrite(good);
+    Sse fixed;
+    do {
+      fixed = Sse.next(feed);
+    } while (!fixed.name().equals("config"));
+    assertEquals("ok", fixed.data().getString("status"));
+    feed.abort();
+  }
+
   private static String mainOf(JsonObject list) {
     JsonArray models = list.getJsonArray("models");
     for (int i = 0; i < models.size(); i++) {
@@ -178,8 +214,12 @@ class WebPageTest {
     return null;
   }
 
+  /** The next models list; the feed's config events (llm.yml's status) come between and are skipped. */
   static Sse nextModels(TestHttp.Stream stream) throws InterruptedException {
-    Sse e = Sse.next(stream);
+    Sse e;
+    do {
+      e = Sse.next(stream);
+    } while (e.name().equals("config"));
     assertEquals("models", e.name(), e.toString());
     return e;
   }
