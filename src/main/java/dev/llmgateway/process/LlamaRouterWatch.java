@@ -5,7 +5,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;
@@ -138,15 +137,7 @@ final class LlamaRouterWatch {
   }
 
   private Future<String> call(HttpMethod method, String uri, String body) {
-    RequestOptions options = new RequestOptions().setMethod(method).setHost(host).setPort(port).setURI(uri)
-        .setTimeout(10_000);
-    return client.request(options).compose(req -> {
-      if (body != null) {
-        req.putHeader("Content-Type", "application/json");
-      }
-      return (body == null ? req.send() : req.send(body)).compose(resp -> resp.body().compose(b ->
-          resp.statusCode() == 200 ? Future.succeededFuture(b.toString())
-              : Future.failedFuture(id + ": the router answered " + resp.statusCode() + " " + b)));
-    }).onFailure(err -> LOG.debug("{}: {} {}: {}", id, method, uri, err.getMessage()));
+    return JsonCall.send(client, host, port, method, uri, body, 10_000)
+        .onFailure(err -> LOG.debug("{}: {} {}: {}", id, method, uri, err.getMessage()));
   }
 }

@@ -4,7 +4,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -58,11 +57,8 @@ final class OllamaWatch {
   }
 
   private void poll() {
-    client.request(new RequestOptions().setMethod(HttpMethod.GET).setHost(host).setPort(port)
-            .setURI("/api/ps").setTimeout(3000))
-        .compose(req -> req.send().compose(resp -> resp.statusCode() == 200 ? resp.body()
-            : Future.failedFuture("HTTP " + resp.statusCode())))
-        .map(body -> parse(body.toJsonObject()))
+    JsonCall.send(client, host, port, HttpMethod.GET, "/api/ps", null, 3000)
+        .map(body -> parse(new JsonObject(body)))
         .otherwise(err -> {
           if (!warned) {
             warned = true;
@@ -102,9 +98,7 @@ final class OllamaWatch {
   /** Asks Ollama to unload a model now (after the requests it is serving). */
   Future<Void> unload(MemoryScheduler.Foreign model) {
     String body = new JsonObject().put("model", model.name()).put("keep_alive", 0).encode();
-    return client.request(new RequestOptions().setMethod(HttpMethod.POST).setHost(host).setPort(port)
-            .setURI("/api/generate").setTimeout(60_000).putHeader("Content-Type", "application/json"))
-        .compose(req -> req.send(body).compose(resp -> resp.body()))
+    return JsonCall.send(client, host, port, HttpMethod.POST, "/api/generate", body, 60_000)
         .<Void>mapEmpty()
         .onFailure(err -> LOG.warn("could not unload the Ollama model {}: {}", model.name(), err.getMessage()))
         .onComplete(ar -> poll());

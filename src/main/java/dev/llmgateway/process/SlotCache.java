@@ -3,7 +3,6 @@ package dev.llmgateway.process;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -61,15 +60,6 @@ final class SlotCache {
   }
 
   private Future<String> call(ChildSpec spec, HttpMethod method, String uri, String body) {
-    RequestOptions options = new RequestOptions().setMethod(method).setHost(spec.host()).setPort(spec.port())
-        .setURI(uri).setTimeout(60_000);
-    return client.request(options).compose(req -> {
-      if (body != null) {
-        req.putHeader("Content-Type", "application/json");
-      }
-      return (body == null ? req.send() : req.send(body)).compose(resp -> resp.body().compose(b ->
-          resp.statusCode() == 200 ? Future.succeededFuture(b.toString())
-              : Future.failedFuture("HTTP " + resp.statusCode() + " " + b)));
-    });
+    return JsonCall.send(client, spec.host(), spec.port(), method, uri, body, 60_000);
   }
 }
