@@ -444,8 +444,9 @@ final class MemoryScheduler {
     if (!slot.waiting.contains(w)) {
       return;
     }
-    if (slot.loading || slot.runner.state() == ProcessState.STARTING) {
-      return; // the load decides: it has its own startup timeout
+    ProcessState state = slot.runner.state();
+    if (slot.loading || state == ProcessState.STARTING || state == ProcessState.BACKOFF) {
+      return; // the load (or the restart after a crash) decides: it has its own startup timeout
     }
     slot.waiting.remove(w);
     w.promise.tryFail(new ApiError(503, "api_error", "swap_timeout", "model",
