@@ -39,6 +39,7 @@ public final class AdminRoutes implements RouteMount {
     router.get("/admin/models").handler(states::handle);
     router.get("/admin/models/events").handler(new ModelEvents(vertx, states)::handle);
     new ProcessAdminRoutes(vertx).mount(router);
+    new MemoryAdminRoutes(vertx, catalog).mount(router);
   }
 
   private void config(RoutingContext ctx) {

@@ -4,7 +4,10 @@ import dev.llmgateway.config.ConfigBinder;
 import dev.llmgateway.config.ConfigProblem;
 import dev.llmgateway.config.GatewayConfig;
 import dev.llmgateway.config.LocalModel;
+import dev.llmgateway.config.YamlLines;
 import dev.llmgateway.process.ChildSpecs;
+import dev.llmgateway.process.DeviceProbe;
+import dev.llmgateway.process.MemoryChecks;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,6 +59,10 @@ final class ConfigCommand implements Runnable {
         out.println(w.format(file));
       }
       missingFiles(bound.config()).forEach(line -> out.println(file + ": warning: " + line));
+      MemoryChecks.Result memory = MemoryChecks.check(bound.config(),
+          DeviceProbe.detect(System.getenv(), Path.of("/proc/meminfo")));
+      placed(config.path(), memory.warnings()).forEach(p -> out.println(p.format(file)));
+      memory.estimates().forEach(line -> out.println(file + ": memory: " + line));
       out.println(summary(file, bound.config()));
       out.flush();
       return Main.OK;
@@ -65,7 +72,7 @@ final class ConfigCommand implements Runnable {
     private static List<String> missingFiles(GatewayConfig c) {
       List<String> lines = new ArrayList<>();
       for (LocalModel m : c.localModels()) {
-        if (!m.ollama()) {
+        if (m.llamaCpp()) {
           ChildSpecs.requiredFiles(m, Path.of(c.modelPath())).stream()
               .filter(f -> !Files.isRegularFile(Path.of(f)))
               .forEach(f -> lines.add(m.ref() + ": file " + f + " is not there yet; the model fails "
@@ -73,6 +80,15 @@ final class ConfigCommand implements Runnable {
         }
       }
       return lines;
+    }
+
+    /** Problems found after binding, with their lines. */
+    private static List<ConfigProblem> placed(Path path, List<ConfigProblem> found) {
+      try {
+        return YamlLines.of(Files.readString(path)).place(found);
+      } catch (java.io.IOException e) {
+        return found;
+      }
     }
 
     private static String summary(String file, GatewayConfig c) {

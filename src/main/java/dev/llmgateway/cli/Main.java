@@ -14,6 +14,7 @@ import picocli.CommandLine.Spec;
     versionProvider = Main.Version.class,
     description = "One OpenAI-compatible API in front of llama.cpp, Ollama and LiteLLM.",
     subcommands = {ServeCommand.class, ModelsCommand.class, ConfigCommand.class, OllamaCommand.class,
+        PsCommand.class, LoadCommand.Load.class, LoadCommand.Unload.class,
         TrainCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

@@ -45,7 +45,8 @@ public final class ConfigBinder {
     String explicitOllama = settings.explicitOllamaUrl(gateway, overrides);
     String entryDefaultHost = explicitOllama == null ? OllamaUrl.DEFAULT_HOST : OllamaUrl.host(explicitOllama);
     int entryDefaultPort = explicitOllama == null ? OllamaUrl.DEFAULT_PORT : OllamaUrl.port(explicitOllama);
-    List<LocalModel> local = entries.local(map, entryDefaultHost, entryDefaultPort);
+    MemorySettings memory = new MemoryBinder(in).settings(gateway, map);
+    List<LocalModel> local = entries.local(map, entryDefaultHost, entryDefaultPort, memory);
     List<CloudModel> cloud = entries.cloud(map);
     String ollamaUrl = explicitOllama != null ? explicitOllama : local.stream()
         .filter(LocalModel::ollama).findFirst()
@@ -74,7 +75,7 @@ public final class ConfigBinder {
 
     GatewayConfig config = new GatewayConfig(file.toAbsolutePath().toString(), modelPath.toString(),
         local, cloud, settings.llamaCpp(map), mode, mainLlm, mainLocal, mainCloud, embedding,
-        settings.hybridRouter(map), settings.gateway(map, gateway, overrides, ollamaUrl));
+        settings.hybridRouter(map), settings.gateway(map, gateway, overrides, ollamaUrl, memory));
 
     boolean mainWritten = map.get("main_llm") != null || map.get("main_llm_local") != null
         || map.get("main_llm_cloud") != null;
@@ -96,7 +97,7 @@ public final class ConfigBinder {
     Map<String, String> byPort = new HashMap<>();
     for (Roles.Assignment role : Roles.of(config).assignments()) {
       LocalModel m = localOf(config, role.ref());
-      if (m == null || m.ollama()) {
+      if (m == null || !m.llamaCpp()) {
         continue;
       }
       String hostPort = m.host() + ":" + m.port();

@@ -25,7 +25,8 @@ public record GatewaySettings(
     boolean ollamaDiscovery,
     TlsSettings tls,
     long headerTimeoutMs,
-    ClusterSettings cluster) {
+    ClusterSettings cluster,
+    MemorySettings memory) {
 
   public GatewaySettings {
     apiKeys = java.util.List.copyOf(apiKeys);

@@ -8,7 +8,8 @@ import java.util.List;
  * {@code ttlSeconds} and {@code startupTimeoutSeconds} are per-entry overrides (null: the gateway's).
  * {@code endpoints} (empty unless the entry lists {@code endpoints:}) are servers the gateway spreads
  * the entry's requests over; {@code host}/{@code port} are then the first one's. A llama.cpp entry
- * with endpoints names servers running elsewhere: the gateway starts none.
+ * with endpoints names servers running elsewhere: the gateway starts none. {@code scheduling} holds
+ * its memory keys (never null).
  */
 public record LocalModel(
     String id,
@@ -28,7 +29,8 @@ public record LocalModel(
     Integer startupTimeoutSeconds,
     Integer maxConcurrent,
     Integer requestTimeoutSeconds,
-    List<PoolEndpoint> endpoints) {
+    List<PoolEndpoint> endpoints,
+    ModelScheduling scheduling) {
 
   public static final String REF_PREFIX = "local_models/";
 
@@ -47,9 +49,19 @@ public record LocalModel(
     return type == ModelType.OLLAMA;
   }
 
+  /** A llama-server in router mode (many models behind one address). */
+  public boolean llamaRouter() {
+    return type == ModelType.LLAMA_ROUTER;
+  }
+
+  /** A model the gateway runs llama-server for. */
+  public boolean llamaCpp() {
+    return type == ModelType.LLAMA_CPP;
+  }
+
   /** A llama.cpp reranker: {@code capabilities: [rerank]}, started with {@code --reranking}. */
   public boolean reranker() {
-    return !ollama() && capabilities.stream().anyMatch(c -> c.equalsIgnoreCase("rerank")
+    return llamaCpp() && capabilities.stream().anyMatch(c -> c.equalsIgnoreCase("rerank")
         || c.equalsIgnoreCase("reranking"));
   }
 }

@@ -31,7 +31,7 @@ final class ModelEntriesBinder {
     return cloudIds;
   }
 
-  List<LocalModel> local(Map<String, Object> root, String ollamaHost, int ollamaPort) {
+  List<LocalModel> local(Map<String, Object> root, String ollamaHost, int ollamaPort, MemorySettings memory) {
     List<LocalModel> out = new ArrayList<>();
     Map<String, String> seen = new HashMap<>();
     List<Object> items = in.list(root, "local_models", "");
@@ -49,11 +49,13 @@ final class ModelEntriesBinder {
       String typeText = in.string(e, "type", where);
       ModelType type = typeText == null ? ModelType.LLAMA_CPP : ModelType.fromYaml(typeText);
       if (type == null) {
-        in.error(where + ".type", "must be llama_cpp or ollama (got \"" + typeText + "\")");
+        in.error(where + ".type", "must be llama_cpp, ollama or llama_router (got \"" + typeText + "\")");
         continue;
       }
       String path = in.string(e, "path", where);
-      if (path == null) {
+      if (path == null && type == ModelType.LLAMA_ROUTER) {
+        path = ""; // its models are discovered from the router's /models
+      } else if (path == null) {
         in.error(where + ".path", type == ModelType.OLLAMA
             ? "is required: the Ollama model name, e.g. qwen2.5:7b"
             : "is required: the GGUF file, relative to model_path");
@@ -81,8 +83,8 @@ final class ModelEntriesBinder {
           host = GatewaySettings.DEFAULT_HOST;
         }
         if (port == null && !e.containsKey("port")) {
-          in.error(where + ".port", "is required for llama_cpp entries: the port llama-server "
-              + "listens on, e.g. port: 5025");
+          in.error(where + ".port", "is required for " + type.yamlName() + " entries: the port "
+              + "llama-server listens on, e.g. port: 5025");
         }
       }
       Boolean available = in.bool(e, "available", where);
@@ -99,7 +101,8 @@ final class ModelEntriesBinder {
           in.integer(e, "ttl", where, 0, Integer.MAX_VALUE),
           in.integer(e, "startup_timeout", where, 1, 86_400),
           in.integer(e, "max_concurrent", where, 1, 100_000),
-          in.integer(e, "request_timeout", where, 1, 86_400), endpoints);
+          in.integer(e, "request_timeout", where, 1, 86_400), endpoints,
+          new MemoryBinder(in).entry(e, where, memory));
       if (id != null && path != null && port != null) {
         out.add(model);
       }

@@ -5,7 +5,12 @@ public enum ModelType {
   /** The gateway runs {@code llama-server} for the entry's GGUF file. */
   LLAMA_CPP("llama_cpp"),
   /** An Ollama daemon serves it; no process is started. */
-  OLLAMA("ollama");
+  OLLAMA("ollama"),
+  /**
+   * A llama-server in router mode (no {@code -m}) at {@code host:port} serves many models, reached as
+   * {@code <id>/<model>}; nothing is started, and it counts as one consumer of its device's budget.
+   */
+  LLAMA_ROUTER("llama_router");
 
   private final String yamlName;
 

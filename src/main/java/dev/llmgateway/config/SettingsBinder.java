@@ -109,7 +109,8 @@ final class SettingsBinder {
    * top-level keys, with flags and env applied on top here (the Ollama URL's in
    * {@link #explicitOllamaUrl}).
    */
-  GatewaySettings gateway(Map<String, Object> root, Map<String, Object> b, Overrides ov, String ollamaUrl) {
+  GatewaySettings gateway(Map<String, Object> root, Map<String, Object> b, Overrides ov, String ollamaUrl,
+      MemorySettings memory) {
     ConcurrencySettings concurrency = concurrency(root, b);
     String host = override(ov.host(), in.string(b, "host", "gateway"));
     Integer port = ov.port() != null ? port(ov.port()) : in.integer(b, "port", "gateway", 0, 65535);
@@ -140,7 +141,8 @@ final class SettingsBinder {
         !Boolean.FALSE.equals(in.bool(b, "ollama_discovery", "gateway")),
         tls(b),
         headerTimeout == null ? GatewaySettings.DEFAULT_HEADER_TIMEOUT_MS : headerTimeout * 1000,
-        cluster(b));
+        cluster(b),
+        memory);
   }
 
   /** {@code gateway.cluster: {enabled, members: ["host:port", ...], host, port}}. */

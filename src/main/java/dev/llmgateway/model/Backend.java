@@ -54,7 +54,7 @@ public record Backend(
 
   /** What serves the model. */
   public enum Kind {
-    LLAMA_CPP("llama.cpp"), OLLAMA("ollama"), CLOUD("litellm");
+    LLAMA_CPP("llama.cpp"), OLLAMA("ollama"), CLOUD("litellm"), LLAMA_ROUTER("llama-router");
 
     private final String label;
 
@@ -81,6 +81,7 @@ public record Backend(
       case LLAMA_CPP -> "is llama-server running on that port?";
       case OLLAMA -> "is Ollama running? start it with `ollama serve`";
       case CLOUD -> "is the LiteLLM proxy running? start it with `litellm --port " + port + "`";
+      case LLAMA_ROUTER -> "is llama-server (router mode, started with --models-dir) running on that port?";
     };
   }
 

@@ -129,6 +129,9 @@ public final class ModelCatalog {
       b = byName.get(name);
     }
     if (b == null) {
+      b = routed(name);
+    }
+    if (b == null) {
       if (name.length() > 200) {
         name = name.substring(0, 200) + "...";
       }
@@ -136,6 +139,24 @@ public final class ModelCatalog {
           + " (GET /v1/models lists them; \"main\" is the selected main model)");
     }
     return b;
+  }
+
+  /**
+   * {@code <id>/<model>} of a {@code llama_router} entry: that router, asked for that model (which
+   * the router loads on demand; an unknown one it answers 400 "model 'x' not found").
+   */
+  private Backend routed(String name) {
+    int slash = name.indexOf('/');
+    if (slash <= 0 || slash == name.length() - 1) {
+      return null;
+    }
+    Backend router = byName.get(name.substring(0, slash));
+    if (router == null || router.kind() != Backend.Kind.LLAMA_ROUTER) {
+      return null;
+    }
+    return new Backend(router.ref(), name, router.kind(), router.host(), router.port(),
+        name.substring(slash + 1), null, null, router.maxConcurrent(), router.timeoutMs(), router.serves(),
+        0, router.startupTimeoutMs(), List.of());
   }
 
   /** A llama-server started for embeddings answers nothing else, and the others no embeddings. */
@@ -185,10 +206,11 @@ public final class ModelCatalog {
   }
 
   private Backend backend(LocalModel m) {
-    Backend.Kind kind = m.ollama() ? Backend.Kind.OLLAMA : Backend.Kind.LLAMA_CPP;
+    Backend.Kind kind = m.ollama() ? Backend.Kind.OLLAMA
+        : m.llamaRouter() ? Backend.Kind.LLAMA_ROUTER : Backend.Kind.LLAMA_CPP;
     // llama-server serves one model and echoes the request's model: send our id, not "main".
     String upstream = m.ollama() ? m.path() : m.id();
-    Backend.Serves serves = m.ollama() ? Backend.Serves.ANYTHING
+    Backend.Serves serves = m.ollama() || m.llamaRouter() ? Backend.Serves.ANYTHING
         : m.reranker() ? Backend.Serves.RERANK
         : config.embeddingModel(m) ? Backend.Serves.EMBEDDINGS : Backend.Serves.GENERATION;
     return new Backend(m.ref(), m.id(), kind, m.host(), m.port(), upstream, null, null, limit(m),
@@ -227,7 +249,7 @@ public final class ModelCatalog {
     if (c.maxConcurrentLocal() != null) {
       return c.maxConcurrentLocal();
     }
-    if (m.ollama()) {
+    if (m.ollama() || m.llamaRouter()) {
       return ConcurrencySettings.DEFAULT_OLLAMA;
     }
     Integer parallel = config.llamaCpp().parallel();

@@ -41,13 +41,14 @@ public final class ChildSpecs {
     Path modelPath = Path.of(config.modelPath());
     List<String> boot = bootRefs(config);
     for (LocalModel m : config.localModels()) {
-      if (m.ollama() || !m.endpoints().isEmpty()) {
-        continue; // a pool's llama-servers run on their own hosts
+      if (!m.llamaCpp() || !m.endpoints().isEmpty()) {
+        continue; // Ollama and llama_router entries start nothing; a pool's servers run on their own hosts
       }
       boolean embedding = config.embeddingModel(m);
       List<String> required = requiredFiles(m, modelPath);
       specs.put(m.id(), new ChildSpec(m.id(), m.ref(), ChildSpec.Kind.LLAMA_SERVER,
-          LlamaServerArgs.build(config.gateway().llamaServerCommand(), m, config.llamaCpp(), embedding, modelPath),
+          withSlotSavePath(LlamaServerArgs.build(config.gateway().llamaServerCommand(), m, config.llamaCpp(),
+              embedding, modelPath), m, config, parentEnv),
           env, Map.of(), required, m.host(), m.port(), isLocal(m.host()), boot.contains(m.ref()),
           m.startupTimeoutSeconds() == null ? sup.startupTimeoutMs() : m.startupTimeoutSeconds() * 1000L,
           m.ttlSeconds() == null ? sup.ttlMs() : m.ttlSeconds() * 1000L));
@@ -56,6 +57,33 @@ public final class ChildSpecs {
       liteLlm(config, parentEnv, env, specs);
     }
     return specs;
+  }
+
+  /**
+   * With {@code keep_cache_on_swap}, llama-server gets a folder to save its slots in before it is
+   * swapped out ({@code --slot-save-path}), created here (this runs on a worker).
+   */
+  private static List<String> withSlotSavePath(List<String> args, LocalModel m, GatewayConfig config,
+      Map<String, String> parentEnv) {
+    Boolean own = m.scheduling().keepCacheOnSwap();
+    if (!(own != null ? own : config.gateway().memory().keepCacheOnSwap())) {
+      return args;
+    }
+    Path dir = slotDir(config, parentEnv, m.id());
+    try {
+      java.nio.file.Files.createDirectories(dir);
+    } catch (java.io.IOException e) {
+      return args; // started without: its cache is simply not kept
+    }
+    List<String> out = new ArrayList<>(args);
+    out.add("--slot-save-path");
+    out.add(dir.toString());
+    return out;
+  }
+
+  /** Where a model's saved slots live. */
+  static Path slotDir(GatewayConfig config, Map<String, String> env, String id) {
+    return StateDir.of(config, env).resolve(StateDir.key(config) + "-slots").resolve(id.replaceAll("[^A-Za-z0-9._-]", "_"));
   }
 
   /** The files a llama.cpp entry needs: its GGUF, projector and adapters. */

@@ -4,8 +4,12 @@ import dev.llmgateway.bus.ProcessBus;
 import dev.llmgateway.bus.ConfigBus;
 import dev.llmgateway.bus.ConfigSnapshot;
 import dev.llmgateway.config.GatewayConfig;
+import dev.llmgateway.config.OllamaUrl;
 import dev.llmgateway.config.SupervisionSettings;
 import dev.llmgateway.metrics.GatewayMetrics;
+import dev.llmgateway.metrics.MemoryMetrics;
+import dev.llmgateway.api.ApiError;
+import dev.llmgateway.bus.BusErrors;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -44,6 +48,7 @@ public final class ProcessVerticle extends VerticleBase {
   private PidRegistry registry;
   private SupervisionSettings settings;
   private long idleTimer = -1;
+  private MemoryService memory;
 
   public ProcessVerticle(Map<String, String> env, GatewayMetrics metrics) {
     this.env = Map.copyOf(env);
@@ -54,6 +59,8 @@ public final class ProcessVerticle extends VerticleBase {
   public Future<?> start() {
     // No keep-alive: a probe must see the port as it is now, not through an old connection.
     probeClient = Connections.client(vertx, new HttpClientOptions().setKeepAlive(false), new PoolOptions());
+    memory = new MemoryService(vertx, context, new MemoryMetrics(metrics.registry()));
+    memory.keepCaches(probeClient, supervisors);
     return vertx.eventBus().<JsonObject>request(ConfigBus.CURRENT, null)
         .map(reply -> ConfigSnapshot.fromJson(reply.body()).config())
         .compose(config -> {
@@ -64,9 +71,10 @@ public final class ProcessVerticle extends VerticleBase {
             if (!orphans.isEmpty()) {
               LOG.warn("stopped children left running by an earlier gateway: {}", orphans);
             }
-            return ChildSpecs.build(config, env);
-          }).map(specs -> {
-            apply(specs);
+            memory.probe(env);
+            return setup(config);
+          }).map(setup -> {
+            apply(setup);
             return null;
           });
         })
@@ -75,7 +83,8 @@ public final class ProcessVerticle extends VerticleBase {
           bus.<JsonObject>localConsumer(ConfigBus.CHANGED, msg -> onConfig(msg.body()));
           bus.<JsonObject>localConsumer(ProcessBus.LIST, msg -> msg.reply(list()));
           bus.<JsonObject>localConsumer(ProcessBus.ACQUIRE, this::acquire);
-          bus.<JsonObject>localConsumer(ProcessBus.RELEASE, msg -> withSupervisor(msg, Supervisor::release));
+          bus.<JsonObject>localConsumer(ProcessBus.RELEASE, msg -> withSupervisor(msg, this::release));
+          memory.listen();
           bus.<JsonObject>localConsumer(ProcessBus.COMMAND, this::command);
           bus.<JsonObject>localConsumer(ProcessBus.LOGS, msg -> withSupervisor(msg, s -> msg.reply(new JsonObject()
               .put("id", s.id()).put("lines", s.logs().all()))));
@@ -92,6 +101,7 @@ public final class ProcessVerticle extends VerticleBase {
     if (idleTimer >= 0) {
       vertx.cancelTimer(idleTimer);
     }
+    memory.stop();
     List<Future<Void>> stops = new ArrayList<>();
     supervisors.values().forEach(s -> stops.add(s.stop("the gateway is shutting down")));
     return Future.join(stops)
@@ -102,11 +112,31 @@ public final class ProcessVerticle extends VerticleBase {
   private void onConfig(JsonObject payload) {
     GatewayConfig config = ConfigSnapshot.fromJson(payload).config();
     settings = config.gateway().supervision();
-    vertx.executeBlocking(() -> ChildSpecs.build(config, env)).onSuccess(this::apply);
+    vertx.executeBlocking(() -> setup(config)).onSuccess(this::apply);
   }
 
-  /** Adds, updates and removes supervisors to match the config; untouched ones are left alone. */
-  private void apply(Map<String, ChildSpec> specs) {
+  /**
+   * The children of a config, the memory plans of its models and whether its Ollama server runs on
+   * this machine (files read, names resolved: built on a worker).
+   */
+  private record Setup(Map<String, ChildSpec> specs, ModelPlans plans, String ollamaUrl, boolean ollamaLocal,
+      boolean memoryAuto, List<ModelPlans.RouterPlan> routers) {
+  }
+
+  private Setup setup(GatewayConfig config) {
+    String ollama = config.gateway().ollamaUrl();
+    boolean local = ollama != null && ChildSpecs.isLocal(OllamaUrl.host(ollama));
+    return new Setup(ChildSpecs.build(config, env), memory.plan(config), ollama, local,
+        config.gateway().memory().auto(), memory.routers(config));
+  }
+
+  /**
+   * Adds, updates and removes supervisors to match the config; untouched ones are left alone. Models
+   * with a role are loaded through the scheduler, so the boot respects the budgets too.
+   */
+  private void apply(Setup setup) {
+    Map<String, ChildSpec> specs = setup.specs();
+    List<String> boot = new ArrayList<>();
     Supervisor.Limits limits = new Supervisor.Limits(settings.restartBackoffMs(),
         settings.restartBackoffMaxMs(), settings.maxRestarts(), settings.restartWindowMs(),
         settings.stopGraceMs());
@@ -124,30 +154,62 @@ public final class ProcessVerticle extends VerticleBase {
         supervisors.put(id, s);
         vertx.eventBus().publish(ProcessBus.STATUS, s.status());
         if (spec.bootStart()) {
-          s.begin();
+          boot.add(id);
         }
       } else {
         existing.update(spec);
       }
     });
+    memory.apply(setup.plans(), supervisors);
+    memory.routers(setup.routers(), probeClient);
+    memory.watchOllama(setup.ollamaUrl(), setup.ollamaLocal() && memory.countsOllama(setup.plans(),
+        !setup.memoryAuto()), probeClient);
+    for (String id : boot) {
+      Supervisor s = supervisors.get(id);
+      Future<Void> load = setup.plans().plans().containsKey(id) ? memory.scheduler().load(id) : s.ensure();
+      load.onFailure(err -> LOG.warn("{} (it has a role) is not loaded at start: {}", id, err.getMessage()));
+    }
   }
 
+  private void release(Supervisor s) {
+    if (memory.scheduler().plans().plans().containsKey(s.id())) {
+      memory.scheduler().release(s.id());
+    } else {
+      s.release();
+    }
+  }
+
+  /**
+   * A request for a model: through the memory scheduler (it may wait for room, or fail with
+   * model_too_large or swap_timeout, carried as an ApiError). After a refused connection the child
+   * most likely just died: its restart is awaited first.
+   */
   private void acquire(Message<JsonObject> msg) {
     boolean refused = msg.body().getBoolean("refused", false);
-    withSupervisor(msg, s -> (refused ? s.ensureAfterRefusal() : s.ensure())
-        .timeout(s.spec().startupTimeoutMs(), TimeUnit.MILLISECONDS)
-        .onComplete(ar -> {
-          if (ar.succeeded()) {
-            s.acquire();
-            msg.reply(new JsonObject().put("id", s.id()).put("state", s.state().label()));
-          } else if (ar.cause() instanceof java.util.concurrent.TimeoutException) {
-            msg.fail(ProcessBus.UNAVAILABLE, s.id() + " is still starting after "
-                + s.spec().startupTimeoutMs() / 1000 + " s (big models take a while: try again, or "
-                + "raise startup_timeout)");
-          } else {
-            msg.fail(ProcessBus.UNAVAILABLE, s.id() + " is not available: " + ar.cause().getMessage());
-          }
-        }));
+    withSupervisor(msg, s -> {
+      boolean scheduled = memory.scheduler().plans().plans().containsKey(s.id());
+      Future<Void> before = refused ? s.ensureAfterRefusal().timeout(s.spec().startupTimeoutMs(),
+          TimeUnit.MILLISECONDS) : Future.succeededFuture();
+      before.compose(v -> scheduled ? memory.scheduler().acquire(s.id()) : legacyAcquire(s))
+          .onComplete(ar -> {
+            if (ar.succeeded()) {
+              msg.reply(new JsonObject().put("id", s.id()).put("state", s.state().label()));
+            } else if (ar.cause() instanceof ApiError) {
+              BusErrors.fail(msg, ar.cause());
+            } else if (ar.cause() instanceof java.util.concurrent.TimeoutException) {
+              msg.fail(ProcessBus.UNAVAILABLE, s.id() + " is still starting after "
+                  + s.spec().startupTimeoutMs() / 1000 + " s (big models take a while: try again, or "
+                  + "raise startup_timeout)");
+            } else {
+              msg.fail(ProcessBus.UNAVAILABLE, s.id() + " is not available: " + ar.cause().getMessage());
+            }
+          });
+    });
+  }
+
+  /** A child the scheduler does not plan (none today but LiteLLM proxies): started, counted. */
+  private static Future<Void> legacyAcquire(Supervisor s) {
+    return s.ensure().timeout(s.spec().startupTimeoutMs(), TimeUnit.MILLISECONDS).onSuccess(v -> s.acquire());
   }
 
   private void command(Message<JsonObject> msg) {
@@ -211,6 +273,7 @@ public final class ProcessVerticle extends VerticleBase {
     @Override
     public void changed(Supervisor supervisor) {
       metrics.processState(supervisor.id(), supervisor.state().label());
+      memory.scheduler().changed();
       vertx.eventBus().publish(ProcessBus.STATUS, supervisor.status());
     }
 

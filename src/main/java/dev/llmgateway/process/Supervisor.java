@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * verticle's event loop only; each attempt has a generation number so callbacks of an earlier one
  * are ignored.
  */
-final class Supervisor {
+final class Supervisor implements Schedulable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Supervisor.class);
   /** How often a port that takes connections but stays silent is asked before it is given up on. */
@@ -75,15 +75,27 @@ final class Supervisor {
     this.spec = spec;
   }
 
-  String id() {
+  @Override
+  public String id() {
     return spec.id();
+  }
+
+  @Override
+  public long startupTimeoutMs() {
+    return spec.startupTimeoutMs();
+  }
+
+  @Override
+  public int inFlight() {
+    return inFlight;
   }
 
   ChildSpec spec() {
     return spec;
   }
 
-  ProcessState state() {
+  @Override
+  public ProcessState state() {
     return states.state();
   }
 
@@ -92,7 +104,8 @@ final class Supervisor {
   }
 
   /** Completes when the child can take requests; starts it if needed. */
-  Future<Void> ensure() {
+  @Override
+  public Future<Void> ensure() {
     switch (states.state()) {
       case RUNNING, EXTERNAL:
         return Future.succeededFuture();
@@ -128,12 +141,14 @@ final class Supervisor {
     return ensure();
   }
 
-  void acquire() {
+  @Override
+  public void acquire() {
     inFlight++;
     lastActivity = System.currentTimeMillis();
   }
 
-  void release() {
+  @Override
+  public void release() {
     inFlight = Math.max(0, inFlight - 1);
     lastActivity = System.currentTimeMillis();
   }
@@ -156,7 +171,8 @@ final class Supervisor {
   }
 
   /** SIGTERM, then SIGKILL after the grace period. Idempotent. */
-  Future<Void> stop(String reason) {
+  @Override
+  public Future<Void> stop(String reason) {
     cancelTimer();
     startAfterStop = false;
     switch (states.state()) {

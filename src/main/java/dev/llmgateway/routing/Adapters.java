@@ -36,7 +36,8 @@ final class Adapters {
     if (endpoint == Endpoint.MESSAGES || endpoint == Endpoint.COUNT_TOKENS) {
       return anthropic; // passed through where served, translated where not
     }
-    if (endpoint == Endpoint.RESPONSES && backend.kind() == Backend.Kind.LLAMA_CPP) {
+    if (endpoint == Endpoint.RESPONSES && (backend.kind() == Backend.Kind.LLAMA_CPP
+        || backend.kind() == Backend.Kind.LLAMA_ROUTER)) {
       return llamaResponses; // llama-server's events lack fields strict clients require
     }
     return endpoint == Endpoint.EMBEDDINGS && backend.kind() == Backend.Kind.OLLAMA ? ollamaEmbed : passThrough;

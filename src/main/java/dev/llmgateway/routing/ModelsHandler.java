@@ -14,16 +14,24 @@ final class ModelsHandler {
 
   private final Supplier<ModelCatalog> catalog;
   private final LongSupplier created;
+  private final LoadStates loadStates;
 
-  ModelsHandler(Supplier<ModelCatalog> catalog, LongSupplier created) {
+  ModelsHandler(Supplier<ModelCatalog> catalog, LongSupplier created, LoadStates loadStates) {
     this.catalog = catalog;
     this.created = created;
+    this.loadStates = loadStates;
   }
 
   void list(RoutingContext ctx) {
     ModelCatalog current = catalog.get();
     JsonArray data = new JsonArray();
-    current.all().forEach(b -> data.add(model(current, b)));
+    current.all().forEach(b -> {
+      data.add(model(current, b));
+      if (b.kind() == Backend.Kind.LLAMA_ROUTER) {
+        // The router's own models, as it reports them, each reachable as <router id>/<model>.
+        loadStates.ofRouter(b.id()).forEach(id -> data.add(model(current, current.find(id, Endpoint.CHAT))));
+      }
+    });
     ctx.json(new JsonObject().put("object", "list").put("data", data));
   }
 
@@ -35,7 +43,7 @@ final class ModelsHandler {
   }
 
   private JsonObject model(ModelCatalog current, Backend b) {
-    return new JsonObject()
+    JsonObject out = new JsonObject()
         .put("id", b.id())
         .put("object", "model")
         .put("created", created.getAsLong())
@@ -46,6 +54,17 @@ final class ModelsHandler {
             .put("backend", b.baseUrl())
             .put("upstream_model", b.upstreamModel())
             .put("roles", new JsonArray(current.rolesOf(b.ref()))));
+    JsonObject load = b.kind() == Backend.Kind.LLAMA_CPP || b.kind() == Backend.Kind.LLAMA_ROUTER
+        ? loadStates.of(b.id()) : null;
+    if (load != null) {
+      // The shape llama-server's router mode and llama-swap answer, which Open WebUI reads.
+      out.put("status", new JsonObject().put("value", load.getString("state")));
+      if (load.getValue("bytes") != null) {
+        out.put("meta", new JsonObject().put("memory_bytes", load.getLong("bytes"))
+            .put("device", load.getString("device")).put("n_ctx", load.getLong("n_ctx")));
+      }
+    }
+    return out;
   }
 
   private static String ownedBy(Backend b) {

@@ -45,6 +45,7 @@ public final class RouterVerticle extends VerticleBase {
   private LiveCatalog live;
   private HttpClient client;
   private SupervisedGate gate;
+  private LoadStates loadStates;
   private NativeApis apis;
   private HttpServer server;
   private String listenHost;
@@ -79,7 +80,6 @@ public final class RouterVerticle extends VerticleBase {
             .setKeepAliveTimeout(3)
             .setTcpNoDelay(true),
         new PoolOptions().setHttp1MaxSize(1024).setMaxWaitQueueSize(-1));
-    gate = new SupervisedGate(vertx);
     apis = new NativeApis(vertx);
     // Every instance answers from the one shared map: whichever the bus picks says the same.
     vertx.eventBus().localConsumer(RoutingBus.APIS, message -> message.reply(apis.snapshot()));
@@ -89,8 +89,10 @@ public final class RouterVerticle extends VerticleBase {
     vertx.eventBus().<JsonObject>localConsumer(ActivityBus.REPORT, msg ->
         vertx.eventBus().send(msg.body().getString("reply_to"), activity.report(instances)));
     return LiveCatalog.follow(vertx).compose(catalog -> {
+      gate = new SupervisedGate(vertx, () -> catalog.get().config().gateway().memory().swapTimeoutMs());
       live = catalog;
-      return gate.start();
+      loadStates = new LoadStates(vertx);
+      return loadStates.start();
     }).compose(v -> requestHandler(live.get().config().gateway().host())).compose(handler -> {
       GatewaySettings settings = live.get().config().gateway();
       int port = settings.port() == 0 ? randomPortShare : settings.port();
@@ -196,7 +198,8 @@ public final class RouterVerticle extends VerticleBase {
       router.route(endpoint.path()).handler(ctx -> ErrorResponses.send(ctx.response(),
           ErrorResponses.forStatus(405, ctx.request().method() + " " + ctx.request().path()), endpoint.envelope()));
     }
-    ModelsHandler models = new ModelsHandler(catalog, () -> live.snapshot().loadedAt().getEpochSecond());
+    ModelsHandler models = new ModelsHandler(catalog, () -> live.snapshot().loadedAt().getEpochSecond(),
+        loadStates);
     router.get("/v1/models").handler(models::list);
     router.getWithRegex("/v1/models/(?<id>.+)").handler(models::one);
     router.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "ok")));

@@ -1,5 +1,6 @@
 package dev.llmgateway.routing;
 
+import dev.llmgateway.bus.BusErrors;
 import dev.llmgateway.bus.ProcessBus;
 import dev.llmgateway.model.Backend;
 import dev.llmgateway.api.ApiError;
@@ -7,17 +8,15 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.function.LongSupplier;
 
 /**
- * Lets a request for a llama.cpp model through once its server can take it. This router instance
- * keeps its own copy of every process state (from {@code llm.process.status}), so a request for a
- * running model without idle stop costs nothing; anything else asks the process verticle, which
- * starts the server if needed (all waiting requests share one start) and counts the request in
- * flight until it is released.
+ * Lets a request for a llama.cpp model through once its server can take it: every request asks the
+ * process verticle, whose memory scheduler starts the server if needed (all waiting requests share
+ * one start), makes room for it by stopping idle models, and counts the request in flight until it
+ * is released (so a model serving a stream is never stopped, and the least recently used one is).
+ * Its refusals (model_too_large, swap_timeout, ...) come back as the ApiError to answer.
  */
 final class SupervisedGate {
 
@@ -29,26 +28,12 @@ final class SupervisedGate {
   }
 
   private final Vertx vertx;
-  private final Map<String, String> states = new HashMap<>();
+  private final LongSupplier swapTimeoutMs;
 
-  SupervisedGate(Vertx vertx) {
+  /** @param swapTimeoutMs how long a request may wait for room (gateway.memory.swap_timeout_seconds) */
+  SupervisedGate(Vertx vertx, LongSupplier swapTimeoutMs) {
     this.vertx = vertx;
-  }
-
-  Future<Void> start() {
-    vertx.eventBus().<JsonObject>localConsumer(ProcessBus.STATUS, msg -> record(msg.body()));
-    return vertx.eventBus().<JsonObject>request(ProcessBus.LIST, null)
-        .map(reply -> {
-          JsonArray all = reply.body().getJsonArray("processes");
-          for (int i = 0; i < all.size(); i++) {
-            record(all.getJsonObject(i));
-          }
-          return null;
-        });
-  }
-
-  private void record(JsonObject status) {
-    states.put(status.getString("id"), status.getString("state"));
+    this.swapTimeoutMs = swapTimeoutMs;
   }
 
   Future<Lease> admit(Backend backend) {
@@ -64,14 +49,10 @@ final class SupervisedGate {
     if (backend.kind() != Backend.Kind.LLAMA_CPP || backend.pooled()) { // a pool's servers run elsewhere
       return Future.succeededFuture(Lease.NONE);
     }
-    String state = states.get(backend.id());
-    if (!refused && backend.idleStopMs() == 0 && ("running".equals(state) || "external".equals(state))) {
-      return Future.succeededFuture(Lease.NONE);
-    }
-    long startup = backend.startupTimeoutMs();
+    long wait = backend.startupTimeoutMs() + swapTimeoutMs.getAsLong();
     JsonObject id = new JsonObject().put("id", backend.id());
     return vertx.eventBus().<JsonObject>request(ProcessBus.ACQUIRE, id.copy().put("refused", refused),
-            new DeliveryOptions().setSendTimeout(startup + 5000))
+            new DeliveryOptions().setSendTimeout(wait + 5000))
         .map(reply -> once(() -> vertx.eventBus().send(ProcessBus.RELEASE, id)))
         .recover(err -> Future.failedFuture(unavailable(backend, err)));
   }
@@ -92,6 +73,10 @@ final class SupervisedGate {
   }
 
   private static ApiError unavailable(Backend backend, Throwable err) {
+    if (err instanceof ReplyException re && re.failureCode() > 0 && re.getMessage() != null
+        && re.getMessage().startsWith("{")) {
+      return BusErrors.toApiError(err); // the scheduler's own answer (model_too_large, swap_timeout)
+    }
     String why = err instanceof ReplyException re && re.failureCode() > 0 ? re.getMessage()
         : "model " + backend.id() + " did not become ready in time";
     return new ApiError(503, "api_error", "model_unavailable", "model", why);

@@ -270,7 +270,7 @@ class ConfigBinderTest {
         llama_cpp:
           flash_attn: sometimes
         """).describeAll();
-    assertTrue(all.contains("type: must be llama_cpp or ollama (got \"vllm\")"), all);
+    assertTrue(all.contains("type: must be llama_cpp, ollama or llama_router (got \"vllm\")"), all);
     assertTrue(all.contains("main_llm_mode: must be local, cloud or mix"), all);
     assertTrue(all.contains("llama_cpp.flash_attn: must be on, off or auto"), all);
   }

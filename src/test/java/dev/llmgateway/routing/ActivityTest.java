@@ -54,6 +54,16 @@ class ActivityTest {
     return answer.json();
   }
 
+  private static JsonObject find(JsonArray recent, String requested, boolean stream) {
+    for (int i = 0; i < recent.size(); i++) {
+      JsonObject r = recent.getJsonObject(i);
+      if (requested.equals(r.getString("requested")) && stream == r.getBoolean("stream", false)) {
+        return r;
+      }
+    }
+    throw new AssertionError("no request for " + requested + " (stream " + stream + ") in " + recent.encodePrettily());
+  }
+
   private static JsonObject model(JsonObject activity, String id) {
     JsonArray models = activity.getJsonArray("models");
     for (int i = 0; i < models.size(); i++) {
@@ -80,18 +90,20 @@ class ActivityTest {
       return seen[0] != null && seen[0].getJsonArray("recent").size() == 4;
     });
     JsonObject activity = seen[0];
-    JsonArray recent = activity.getJsonArray("recent"); // newest first
-    JsonObject unknown = recent.getJsonObject(0);
+    // Newest first, by when each answer ended; two router instances on a busy machine may see a
+    // request end a little after the next one began, so each is found by what it asked.
+    JsonArray recent = activity.getJsonArray("recent");
+    JsonObject unknown = find(recent, "nope", false);
     assertEquals(404, unknown.getInteger("status"));
     assertEquals("nope", unknown.getString("requested"));
     assertTrue(unknown.getString("error").contains("nope"), unknown.encode());
 
-    JsonObject plainStream = recent.getJsonObject(1);
+    JsonObject plainStream = find(recent, "tiny", true);
     assertEquals(200, plainStream.getInteger("status"));
     assertTrue(plainStream.getBoolean("stream"));
     assertFalse(plainStream.containsKey("completion_tokens"), "a stream without include_usage reports no tokens");
 
-    JsonObject counted = recent.getJsonObject(2);
+    JsonObject counted = find(recent, "tiny-chat", true);
     assertEquals("tiny", counted.getString("model"));
     assertEquals("local_models/tiny", counted.getString("backend"));
     assertEquals("tiny-chat", counted.getString("requested"));
@@ -100,7 +112,7 @@ class ActivityTest {
     assertTrue(counted.getDouble("ttfb_ms") > 0 && counted.getDouble("duration_ms") >= counted.getDouble("ttfb_ms"));
     assertTrue(counted.getDouble("tokens_per_s") > 0, counted.encode());
 
-    JsonObject plain = recent.getJsonObject(3);
+    JsonObject plain = find(recent, "tiny", false);
     assertEquals(4, plain.getInteger("completion_tokens"), "a plain answer's usage");
     assertFalse(plain.getBoolean("stream"));
 

@@ -28,7 +28,8 @@ public final class FakeLlamaServerMain {
       "--ctx-size", "-n", "--predict", "-t", "--threads", "-ngl", "--n-gpu-layers", "--gpu-layers",
       "--temp", "--repeat-penalty", "-mm", "--mmproj", "--lora", "-fa", "--flash-attn", "-ctk",
       "--cache-type-k", "-ctv", "--cache-type-v", "-b", "--batch-size", "-ub", "--ubatch-size", "-np",
-      "--parallel", "-a", "--alias", "--api-key", "--pooling", "-lm", "--load-mode");
+      "--parallel", "-a", "--alias", "--api-key", "--pooling", "-lm", "--load-mode",
+      "--slot-save-path");
   /** No {@code --no-mmap}: current builds refuse it ({@code --load-mode none} replaces it). */
   private static final Set<String> SWITCHES = Set.of("--jinja", "--no-jinja", "-cb", "--cont-batching",
       "-nocb", "--no-cont-batching", "--embedding", "--embeddings");

@@ -192,7 +192,7 @@ class PlaygroundActivityPageTest {
     assertTrue(failed.contains("404") && failed.contains("no-such-model"), failed);
     assertTrue(browser.text(ROW + "[data-status='200']:not(.left) .tokens").equals("5 → 200"),
         "the backend's usage: " + browser.text(ROW + "[data-status='200']:not(.left)"));
-    assertFalse(browser.visible("#memory"), "no memory section without GET /admin/memory");
+    browser.await("the memory section (GET /admin/memory answers)", d -> browser.visible("#memory"));
 
     browser.screenshot(SCREENSHOTS.resolve("activity.png"));
     browser.size(390, 844);
