@@ -39,7 +39,7 @@ public final class OllamaAdminRoutes implements RouteMount {
     router.get("/admin/ollama/pulls/:id").handler(ctx -> ask(ctx, OllamaBus.PULLS_GET, id(ctx), 200));
     router.delete("/admin/ollama/pulls/:id").handler(ctx -> ask(ctx, OllamaBus.PULLS_CANCEL, id(ctx), 200));
     router.get("/admin/ollama/pulls/:id/events").handler(ctx ->
-        new PullEventStream(vertx, ctx, ctx.pathParam("id"), HEARTBEAT_MS).open());
+        new PullEventStream(vertx, ctx, ctx.pathParam("id"), PullFormat.events(HEARTBEAT_MS)).open());
     router.put("/admin/main").handler(body).handler(this::setMain);
     return Future.succeededFuture();
   }

@@ -218,7 +218,7 @@ public final class OllamaApiRoutes implements RouteMount {
           if (ar.failed()) {
             fail(ctx, BusErrors.toApiError(ar.cause()));
           } else {
-            new OllamaPullStream(vertx, ctx, ar.result().body().getString("id"), stream).open();
+            new PullEventStream(vertx, ctx, ar.result().body().getString("id"), PullFormat.ollama(stream)).open();
           }
         });
   }

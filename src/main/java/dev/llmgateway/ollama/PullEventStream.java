@@ -6,13 +6,13 @@ import dev.llmgateway.api.EventStream;
 import dev.llmgateway.api.ErrorResponses;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * {@code GET /admin/ollama/pulls/{id}/events}: one SSE client following one pull. It has its own
+ * One client following one pull: {@code GET /admin/ollama/pulls/{id}/events} (SSE) and Ollama's own
+ * {@code POST /api/pull} (NDJSON), each in its {@link PullFormat}. It has its own
  * event-bus consumer on {@code llm.ollama.pull.<id>}, registered before the current state is asked
  * for (so nothing falls between the two) and unregistered when the client goes or the pull ends.
  * Events are ordered by the pull's {@code seq}: anything not newer than what was written is dropped.
@@ -25,7 +25,7 @@ final class PullEventStream {
   private final RoutingContext ctx;
   private final HttpServerResponse response;
   private final String id;
-  private final long heartbeatMs;
+  private final PullFormat format;
 
   private MessageConsumer<JsonObject> consumer;
   private long heartbeat = -1;
@@ -34,12 +34,12 @@ final class PullEventStream {
   private long written = -1;
   private JsonObject pending;
 
-  PullEventStream(Vertx vertx, RoutingContext ctx, String id, long heartbeatMs) {
+  PullEventStream(Vertx vertx, RoutingContext ctx, String id, PullFormat format) {
     this.vertx = vertx;
     this.ctx = ctx;
     this.response = ctx.response();
     this.id = id;
-    this.heartbeatMs = heartbeatMs;
+    this.format = format;
   }
 
   void open() {
@@ -64,22 +64,19 @@ final class PullEventStream {
           }
           if (ar.failed()) {
             close();
-            ErrorResponses.send(response, BusErrors.toApiError(ar.cause()));
+            ErrorResponses.send(response, BusErrors.toApiError(ar.cause()), format.envelope());
             return;
           }
-          response.setChunked(true)
-              .putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream; charset=utf-8")
-              .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
-              .putHeader("X-Accel-Buffering", "no");
-          open = true;
           // The latest state first: the snapshot, or an event that overtook it.
           JsonObject first = newer(ar.result().body(), pending);
+          format.begin(response, first);
+          open = true;
           pending = null;
           offer(first);
-          if (!closed) {
-            heartbeat = vertx.setPeriodic(heartbeatMs, t -> {
+          if (!closed && format.heartbeatMs() > 0) {
+            heartbeat = vertx.setPeriodic(format.heartbeatMs(), t -> {
               if (!response.writeQueueFull()) {
-                response.write(": keep-alive\n\n");
+                format.heartbeat(response);
               }
             });
           }
@@ -91,6 +88,13 @@ final class PullEventStream {
       return;
     }
     boolean last = !"running".equals(event.getString("state"));
+    if (open && !format.streams()) {
+      if (last) { // one answer, at the end
+        close();
+        format.write(response, event, true);
+      }
+      return;
+    }
     if (!open || !last && response.writeQueueFull()) {
       pending = newer(pending, event); // coalesce: only the newest progress waits
       if (open) {
@@ -114,10 +118,12 @@ final class PullEventStream {
     if (pending != null && seq(pending) <= written) {
       pending = null;
     }
-    response.write("event: " + event.getString("event") + "\ndata: " + event.encode() + "\n\n");
+    format.write(response, event, last);
     if (last) {
       close();
-      response.end();
+      if (!response.ended()) {
+        response.end();
+      }
     }
   }
 

@@ -49,7 +49,7 @@ class PullEventStreamTest {
     this.vertx = vertx;
     vertx.eventBus().<JsonObject>consumer(OllamaBus.PULLS_GET, msg -> msg.reply(event(1, "running", 0)));
     Router router = Router.router(vertx);
-    router.get("/events").handler(ctx -> new PullEventStream(vertx, ctx, ID, 60_000).open());
+    router.get("/events").handler(ctx -> new PullEventStream(vertx, ctx, ID, PullFormat.events(60_000)).open());
     HttpServer server = Async.await(vertx.createHttpServer(new HttpServerOptions().setSendBufferSize(4096))
         .requestHandler(router).listen(0, "127.0.0.1"));
     port = server.actualPort();
