@@ -105,28 +105,12 @@ class LlamaServerTest {
     return (stream ? body.put("stream", true) : body).encode();
   }
 
-  private static JsonObject process(TestHttp http, String id) {
-    return Async.quietly(() -> {
-      JsonArray all = http.get("/admin/processes").json().getJsonArray("processes");
-      for (int i = 0; i < all.size(); i++) {
-        if (id.equals(all.getJsonObject(i).getString("id"))) {
-          return all.getJsonObject(i);
-        }
-      }
-      return null;
-    });
-  }
-
-  private static String state(TestHttp http, String id) {
-    JsonObject p = process(http, id);
-    return p == null ? null : p.getString("state");
-  }
 
   /** A real server loads in well under a second, but on a busy machine it can take many. */
   private static final Duration LOAD = Duration.ofSeconds(60);
 
   private static void awaitState(TestHttp http, String id, String wanted) {
-    Async.until(id + " " + wanted, () -> wanted.equals(state(http, id)), LOAD);
+    Async.until(id + " " + wanted, () -> wanted.equals(http.processState(id)), LOAD);
   }
 
   /** POSTs JSON; generation on a busy 2-core machine may take longer than TestHttp's 20 s. */
@@ -169,7 +153,7 @@ class LlamaServerTest {
     System.out.printf("llama-server: the main model was running %d ms after the gateway began starting%n",
         (System.nanoTime() - start) / 1_000_000);
 
-    JsonObject p = process(http, "tiny");
+    JsonObject p = http.process("tiny");
     assertTrue(p.getLong("pid") > 0);
     assertTrue(p.getString("command").startsWith(real.binary() + " --model " + models.resolve("tiny-chat.gguf")),
         p.getString("command"));
@@ -193,7 +177,7 @@ class LlamaServerTest {
     GatewayHarness gw = GatewayHarness.start(vertx, dir, config(wrapper.toString(), null,
         entry("lazy", "tiny-chat.gguf", freePort()), ""), Map.of());
     TestHttp http = new TestHttp(vertx, gw.port());
-    assertEquals("stopped", state(http, "lazy"), "no role: not started with the gateway");
+    assertEquals("stopped", http.processState("lazy"), "no role: not started with the gateway");
 
     List<Future<TestHttp.Answer>> answers = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
@@ -210,7 +194,7 @@ class LlamaServerTest {
     List<String> launches = Files.readAllLines(spawns);
     assertEquals(1, launches.size(), launches.toString());
     assertEquals(1, serversOf(models.resolve("tiny-chat.gguf")).size());
-    assertEquals(Long.parseLong(launches.get(0).split(" ")[0]), process(http, "lazy").getLong("pid"));
+    assertEquals(Long.parseLong(launches.get(0).split(" ")[0]), http.process("lazy").getLong("pid"));
   }
 
   @Test
@@ -219,7 +203,7 @@ class LlamaServerTest {
         entry("tiny", "tiny-chat.gguf", freePort()), "main_llm_local: tiny"), Map.of());
     TestHttp http = new TestHttp(vertx, gw.port());
     awaitState(http, "tiny", "running");
-    long pid = process(http, "tiny").getLong("pid");
+    long pid = http.process("tiny").getLong("pid");
 
     ProcessHandle killed = ProcessHandle.of(pid).orElseThrow();
     killed.destroyForcibly(); // kill -9
@@ -227,11 +211,11 @@ class LlamaServerTest {
     // At once: the request waits for the restart instead of failing.
     assertChatCompletion(post(vertx, http, "/v1/chat/completions", chat("main", "Still there?", 4, false)), "tiny", 4);
     Async.until("tiny running again with a new pid", () -> {
-      JsonObject p = process(http, "tiny");
+      JsonObject p = http.process("tiny");
       return p != null && "running".equals(p.getString("state")) && p.getLong("pid") != null
           && p.getLong("pid") != pid;
     }, LOAD);
-    JsonObject p = process(http, "tiny");
+    JsonObject p = http.process("tiny");
     assertEquals(1, p.getInteger("restarts"));
     assertEquals(137, p.getInteger("last_exit_code"));
     assertEquals(1, serversOf(models.resolve("tiny-chat.gguf")).size());
@@ -256,10 +240,10 @@ class LlamaServerTest {
     Vertx vertx = Vertx.vertx();
     try {
       TestHttp http = new TestHttp(vertx, port);
-      Async.until("both servers running", () -> "running".equals(Async.quietly(() -> state(http, "tiny")))
-          && "running".equals(Async.quietly(() -> state(http, "embed"))), LOAD);
-      List<Long> pids = List.of(process(http, "tiny").getLong("pid"), process(http, "embed").getLong("pid"));
-      assertTrue(process(http, "tiny").getString("command").startsWith(real.binary() + " "));
+      Async.until("both servers running", () -> "running".equals(Async.quietly(() -> http.processState("tiny")))
+          && "running".equals(Async.quietly(() -> http.processState("embed"))), LOAD);
+      List<Long> pids = List.of(http.process("tiny").getLong("pid"), http.process("embed").getLong("pid"));
+      assertTrue(http.process("tiny").getString("command").startsWith(real.binary() + " "));
 
       gateway.destroy(); // SIGTERM
       assertTrue(gateway.waitFor(30, TimeUnit.SECONDS), "the gateway did not exit");
@@ -354,7 +338,7 @@ class LlamaServerTest {
         "main_llm_local: tiny\nembedding_llm: embed"), Map.of());
     TestHttp http = new TestHttp(vertx, gw.port());
     awaitState(http, "embed", "running");
-    String command = process(http, "embed").getString("command");
+    String command = http.process("embed").getString("command");
     assertTrue(command.contains(" --embedding --pooling mean"), command);
 
     TestHttp.Answer answer = post(vertx, http, "/v1/embeddings", new JsonObject()
@@ -454,8 +438,8 @@ class LlamaServerTest {
         """, entry("full", "tiny-chat.gguf", freePort()), "main_llm_local: full"), Map.of());
     TestHttp http = new TestHttp(vertx, gw.port());
     Async.until("full started or given up", () -> List.of("running", "failed", "backoff")
-        .contains(String.valueOf(state(http, "full"))), LOAD);
-    JsonObject p = process(http, "full");
+        .contains(String.valueOf(http.processState("full"))), LOAD);
+    JsonObject p = http.process("full");
     assertEquals("running", p.getString("state"), "llama-server refused the gateway's flags: " + p.encodePrettily());
     for (String flag : List.of("--predict 6", "--temp 0.7", "--n-gpu-layers 0", "--repeat-penalty 1.1",
         "--flash-attn auto", "--cache-type-k f16", "--cache-type-v f16", "--batch-size 256", "--ubatch-size 128",

@@ -71,7 +71,7 @@ class OllamaJsLlamaServerTest {
         embedding_llm: embed
         """.formatted(models, real.binary(), freePort(), freePort()), Map.of());
     TestHttp http = new TestHttp(vertx, gw.port());
-    Async.until("tiny running", () -> "running".equals(state(http, "tiny")), Duration.ofSeconds(60));
+    Async.until("tiny running", () -> "running".equals(http.processState("tiny")), Duration.ofSeconds(60));
 
     ProcessBuilder node = new ProcessBuilder("node", SCRIPT.toString(), "http://127.0.0.1:" + gw.port(), "none",
         "tiny", "embed", "-").redirectErrorStream(true);
@@ -100,18 +100,6 @@ class OllamaJsLlamaServerTest {
     assertEquals("ResponseError 404", seen.getString("notFound"));
   }
 
-  private static String state(TestHttp http, String id) {
-    JsonObject p = Async.quietly(() -> {
-      JsonArray all = http.get("/admin/processes").json().getJsonArray("processes");
-      for (int i = 0; i < all.size(); i++) {
-        if (id.equals(all.getJsonObject(i).getString("id"))) {
-          return all.getJsonObject(i);
-        }
-      }
-      return null;
-    });
-    return p == null ? null : p.getString("state");
-  }
 
   private static int freePort() throws Exception {
     try (ServerSocket s = new ServerSocket(0)) {

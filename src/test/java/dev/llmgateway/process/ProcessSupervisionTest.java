@@ -89,25 +89,9 @@ class ProcessSupervisionTest {
         || l.endsWith("--alias " + id)).toList();
   }
 
-  private static JsonObject process(TestHttp http, String id) {
-    return Async.quietly(() -> {
-      JsonArray all = http.get("/admin/processes").json().getJsonArray("processes");
-      for (int i = 0; i < all.size(); i++) {
-        if (id.equals(all.getJsonObject(i).getString("id"))) {
-          return all.getJsonObject(i);
-        }
-      }
-      return null;
-    });
-  }
-
-  private static String state(TestHttp http, String id) {
-    JsonObject p = process(http, id);
-    return p == null ? null : p.getString("state");
-  }
 
   private static void awaitState(TestHttp http, String id, String wanted) throws InterruptedException {
-    Async.until(() -> wanted.equals(state(http, id)));
+    Async.until(() -> wanted.equals(http.processState(id)));
   }
 
   private static TestHttp.Answer chat(TestHttp http, String model) throws Exception {
@@ -124,17 +108,17 @@ class ProcessSupervisionTest {
         "main_llm_local: local_models/main-model"), Map.of());
     TestHttp http = new TestHttp(vertx, gw.port());
     awaitState(http, "main-model", "running");
-    assertEquals("stopped", state(http, "other"));
+    assertEquals("stopped", http.processState("other"));
 
     TestHttp.Answer answer = chat(http, "main");
     assertEquals(200, answer.status(), answer.body());
     assertEquals("main-model", answer.json().getString("model"));
     String args = spawns("main-model").get(0);
     assertTrue(args.contains("--model " + dir.resolve("models/main.gguf")) && args.contains("--port " + mainPort), args);
-    assertTrue(process(http, "main-model").getLong("pid") > 0);
+    assertTrue(http.process("main-model").getLong("pid") > 0);
 
     assertEquals(200, chat(http, "other").status());
-    assertEquals("running", state(http, "other"));
+    assertEquals("running", http.processState("other"));
   }
 
   @Test
@@ -161,7 +145,7 @@ class ProcessSupervisionTest {
         "main_llm_local: main-model"), Map.of());
     TestHttp http = new TestHttp(vertx, gw.port());
     awaitState(http, "main-model", "running");
-    long pid = process(http, "main-model").getLong("pid");
+    long pid = http.process("main-model").getLong("pid");
 
     ProcessHandle killed = ProcessHandle.of(pid).orElseThrow();
     killed.destroyForcibly(); // kill -9
@@ -170,12 +154,12 @@ class ProcessSupervisionTest {
     TestHttp.Answer during = chat(http, "main");
     assertEquals(200, during.status(), during.body());
     Async.until(() -> {
-      JsonObject p = process(http, "main-model");
+      JsonObject p = http.process("main-model");
       return p != null && "running".equals(p.getString("state")) && p.getLong("pid") != null
           && p.getLong("pid") != pid;
     });
     assertEquals(200, chat(http, "main").status());
-    JsonObject p = process(http, "main-model");
+    JsonObject p = http.process("main-model");
     assertEquals(1, p.getInteger("restarts"));
     assertEquals(137, p.getInteger("last_exit_code"));
   }
@@ -212,7 +196,7 @@ class ProcessSupervisionTest {
         Map.of());
     TestHttp http = new TestHttp(vertx, gw.port());
     assertEquals(200, chat(http, "idle").status());
-    long pid = process(http, "idle").getLong("pid");
+    long pid = http.process("idle").getLong("pid");
     awaitState(http, "idle", "stopped");
     Async.until(() -> ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true));
     assertEquals(200, chat(http, "idle").status(), "started again by the next request");
@@ -230,7 +214,7 @@ class ProcessSupervisionTest {
     // Nothing to wait for: the claim is that nothing happens while time passes beyond the ttl
     // (and two of the supervisor's once-a-second idle checks).
     Async.await("2.2 s of the answer in flight", vertx.timer(2200));
-    assertEquals("running", state(http, "slow"));
+    assertEquals("running", http.processState("slow"));
     assertTrue(stream.rest().endsWith("data: [DONE]\n\n"));
     awaitState(http, "slow", "stopped");
   }
@@ -244,7 +228,7 @@ class ProcessSupervisionTest {
         Map.of());
     TestHttp http = new TestHttp(vertx, gw.port());
     assertEquals(200, chat(http, "ext").status());
-    assertEquals("external", state(http, "ext"));
+    assertEquals("external", http.processState("ext"));
     assertTrue(external.requests().stream().anyMatch(r -> r.path().equals("/v1/chat/completions")));
     assertTrue(spawns("ext").isEmpty());
   }
@@ -270,7 +254,7 @@ class ProcessSupervisionTest {
         busy.actualPort(), null), ""), Map.of());
     TestHttp http = new TestHttp(vertx, gw.port());
     assertEquals(200, chat(http, "busy").status());
-    assertEquals("external", state(http, "busy"));
+    assertEquals("external", http.processState("busy"));
     assertTrue(probes[0] >= 2, "asked again after the silent probe");
     assertTrue(spawns("busy").isEmpty());
   }
@@ -287,7 +271,7 @@ class ProcessSupervisionTest {
     assertEquals(503, answer.status());
     assertTrue(answer.error().getString("message").contains("port " + port + " on 127.0.0.1 is in use by another program"),
         answer.body());
-    assertEquals("failed", state(http, "squatted"));
+    assertEquals("failed", http.processState("squatted"));
   }
 
   @Test
@@ -328,7 +312,7 @@ class ProcessSupervisionTest {
     TestHttp http = new TestHttp(own, gw.port());
     awaitState(http, "main-model", "running");
     awaitState(http, "emb", "running");
-    List<Long> pids = List.of(process(http, "main-model").getLong("pid"), process(http, "emb").getLong("pid"));
+    List<Long> pids = List.of(http.process("main-model").getLong("pid"), http.process("emb").getLong("pid"));
     Async.await(own.close());
     for (long pid : pids) {
       assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "pid " + pid + " survived");
@@ -342,7 +326,7 @@ class ProcessSupervisionTest {
         .replace("stop_grace_seconds: 3", "stop_grace_seconds: 1"), Map.of());
     TestHttp http = new TestHttp(vertx, gw.port());
     assertEquals(200, chat(http, "stubborn").status());
-    long pid = process(http, "stubborn").getLong("pid");
+    long pid = http.process("stubborn").getLong("pid");
     TestHttp.Answer stopped = http.send(HttpMethod.POST, "/admin/processes/stubborn/stop", null, null);
     assertEquals(200, stopped.status(), stopped.body());
     assertEquals("stopped", stopped.json().getString("state"));
@@ -360,16 +344,16 @@ class ProcessSupervisionTest {
     TestHttp http = new TestHttp(vertx, gw.port());
     awaitState(http, "main-model", "running");
     awaitState(http, "emb", "running");
-    long mainPid = process(http, "main-model").getLong("pid");
-    long embPid = process(http, "emb").getLong("pid");
+    long mainPid = http.process("main-model").getLong("pid");
+    long embPid = http.process("emb").getLong("pid");
     int newPort = freePort();
     gw.rewrite(before.replaceFirst("(id: emb\\n\\s+path: emb.gguf\\n\\s+port: )\\d+", "$1" + newPort));
     Async.until(() -> {
-      JsonObject p = process(http, "emb");
+      JsonObject p = http.process("emb");
       return p != null && p.getInteger("port") == newPort && "running".equals(p.getString("state"));
     });
-    assertNotEquals(embPid, process(http, "emb").getLong("pid"));
-    assertEquals(mainPid, process(http, "main-model").getLong("pid"));
+    assertNotEquals(embPid, http.process("emb").getLong("pid"));
+    assertEquals(mainPid, http.process("main-model").getLong("pid"));
     assertFalse(ProcessHandle.of(embPid).map(ProcessHandle::isAlive).orElse(false));
   }
 
@@ -397,7 +381,7 @@ class ProcessSupervisionTest {
       Async.until(() -> !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
       TestHttp http = new TestHttp(vertx, second.port());
       awaitState(http, "main-model", "running");
-      assertNotEquals(pid, process(http, "main-model").getLong("pid"));
+      assertNotEquals(pid, http.process("main-model").getLong("pid"));
     } finally {
       first.destroyForcibly();
       if (orphan > 0) { // a failed run must not leave its orphan behind

@@ -43,6 +43,25 @@ public final class TestHttp {
     return client;
   }
 
+  /** A supervised process as {@code GET /admin/processes} lists it, or null (none, or no answer yet). */
+  public JsonObject process(String id) {
+    return Async.quietly(() -> {
+      io.vertx.core.json.JsonArray all = get("/admin/processes").json().getJsonArray("processes");
+      for (int i = 0; i < all.size(); i++) {
+        if (id.equals(all.getJsonObject(i).getString("id"))) {
+          return all.getJsonObject(i);
+        }
+      }
+      return null;
+    });
+  }
+
+  /** The state of a supervised process ({@code running}, {@code stopped}, ...), or null. */
+  public String processState(String id) {
+    JsonObject p = process(id);
+    return p == null ? null : p.getString("state");
+  }
+
   public Answer get(String path) throws Exception {
     return send(HttpMethod.GET, path, null, null);
   }
