@@ -9,7 +9,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -40,9 +39,9 @@ final class OllamaApiChat implements BackendAdapter {
     boolean generate = attempt.endpoint() == Endpoint.OLLAMA_GENERATE;
     JsonObject in;
     try {
-      in = attempt.body().raw().toJsonObject();
-    } catch (DecodeException e) {
-      call.fail(AttemptFailure.answer(ApiError.badRequest("the request body cannot be read: " + e.getMessage(), null)));
+      in = attempt.json();
+    } catch (AttemptFailure unreadable) {
+      call.fail(unreadable);
       return call;
     }
     String model = in.getString("model");
@@ -90,19 +89,7 @@ final class OllamaApiChat implements BackendAdapter {
   }
 
   private RequestOptions options(Attempt attempt) {
-    Backend backend = attempt.backend();
-    RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost(backend.host())
-        .setPort(backend.port()).setURI(Endpoint.CHAT.path())
-        .setConnectTimeout(attempt.connectTimeoutMs())
-        // Idle, not total: a long generation is fine as long as bytes keep coming.
-        .setIdleTimeout(attempt.idleTimeoutMs())
-        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-        .putHeader("X-Request-Id", attempt.requestId());
-    String authorization = keys.authorization(backend);
-    if (authorization != null) {
-      options.putHeader(HttpHeaders.AUTHORIZATION, authorization);
-    }
-    return options;
+    return attempt.post(Endpoint.CHAT.path(), keys.authorization(attempt.backend()));
   }
 
   private static boolean isEventStream(HttpClientResponse resp) {

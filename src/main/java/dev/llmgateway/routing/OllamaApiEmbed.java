@@ -5,8 +5,6 @@ import dev.llmgateway.api.Endpoint;
 import dev.llmgateway.model.Backend;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -35,9 +33,9 @@ final class OllamaApiEmbed implements BackendAdapter {
     boolean legacy = attempt.endpoint() == Endpoint.OLLAMA_EMBEDDINGS;
     JsonObject in;
     try {
-      in = attempt.body().raw().toJsonObject();
-    } catch (DecodeException e) {
-      call.fail(AttemptFailure.answer(ApiError.badRequest("the request body cannot be read: " + e.getMessage(), null)));
+      in = attempt.json();
+    } catch (AttemptFailure unreadable) {
+      call.fail(unreadable);
       return call;
     }
     String model = in.getString("model");
@@ -53,15 +51,7 @@ final class OllamaApiEmbed implements BackendAdapter {
       request.put("dimensions", n.intValue());
     }
     OllamaApiTranslation.Clock clock = new OllamaApiTranslation.Clock();
-    RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost(backend.host())
-        .setPort(backend.port()).setURI(Endpoint.EMBEDDINGS.path())
-        .setConnectTimeout(attempt.connectTimeoutMs()).setIdleTimeout(attempt.idleTimeoutMs())
-        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-        .putHeader("X-Request-Id", attempt.requestId());
-    String authorization = keys.authorization(backend);
-    if (authorization != null) {
-      options.putHeader(HttpHeaders.AUTHORIZATION, authorization);
-    }
+    RequestOptions options = attempt.post(Endpoint.EMBEDDINGS.path(), keys.authorization(backend));
     client.request(options)
         .compose(req -> {
           if (!call.attach(req)) {

@@ -5,8 +5,6 @@ import dev.llmgateway.model.Backend;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -33,22 +31,17 @@ final class OllamaEmbed implements BackendAdapter {
     JsonObject ollamaBody;
     boolean base64;
     try {
-      request = attempt.body().raw().toJsonObject();
+      request = attempt.json();
       ollamaBody = OllamaEmbeddings.request(request, backend.upstreamModel());
       base64 = OllamaEmbeddings.base64(request);
-    } catch (DecodeException e) { // valid JSON, but beyond the JSON library's limits (a huge string)
-      call.fail(AttemptFailure.answer(ApiError.badRequest("the request body cannot be read for Ollama: "
-          + e.getMessage(), "input")));
+    } catch (AttemptFailure unreadable) {
+      call.fail(unreadable);
       return call;
     } catch (ApiError e) {
       call.fail(AttemptFailure.answer(e));
       return call;
     }
-    RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost(backend.host())
-        .setPort(backend.port()).setURI("/api/embed").setConnectTimeout(attempt.connectTimeoutMs())
-        .setIdleTimeout(attempt.idleTimeoutMs())
-        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-        .putHeader("X-Request-Id", attempt.requestId());
+    RequestOptions options = attempt.post("/api/embed", null);
     client.request(options)
         .compose(req -> {
           if (!call.attach(req)) {
