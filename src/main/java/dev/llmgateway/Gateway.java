@@ -1,5 +1,6 @@
 package dev.llmgateway;
 
+import dev.llmgateway.cluster.ClusterVerticle;
 import dev.llmgateway.configfile.ConfigVerticle;
 import dev.llmgateway.config.Overrides;
 import dev.llmgateway.admin.AdminAccess;
@@ -40,7 +41,13 @@ public final class Gateway {
    * {@code registry} receives the metrics served on {@code /metrics}.
    */
   public record Options(Path configFile, Overrides overrides, int routerInstances, long scanPeriodMs,
-      Map<String, String> env, PrometheusMeterRegistry registry) {
+      Map<String, String> env, PrometheusMeterRegistry registry, ClusterNode clusterNode) {
+
+    /** A gateway on its own (no cluster). */
+    public Options(Path configFile, Overrides overrides, int routerInstances, long scanPeriodMs,
+        Map<String, String> env, PrometheusMeterRegistry registry) {
+      this(configFile, overrides, routerInstances, scanPeriodMs, env, registry, null);
+    }
 
     public static Options of(Path configFile, Overrides overrides) {
       return new Options(configFile, overrides, Runtime.getRuntime().availableProcessors(), 1000,
@@ -48,12 +55,24 @@ public final class Gateway {
     }
 
     public Options withRouterInstances(int n) {
-      return new Options(configFile, overrides, n, scanPeriodMs, env, registry);
+      return new Options(configFile, overrides, n, scanPeriodMs, env, registry, clusterNode);
     }
 
     public Options withRegistry(PrometheusMeterRegistry newRegistry) {
-      return new Options(configFile, overrides, routerInstances, scanPeriodMs, env, newRegistry);
+      return new Options(configFile, overrides, routerInstances, scanPeriodMs, env, newRegistry, clusterNode);
     }
+
+    /** On a clustered Vert.x: this gateway is that node of the cluster. */
+    public Options inCluster(ClusterNode node) {
+      return new Options(configFile, overrides, routerInstances, scanPeriodMs, env, registry, node);
+    }
+  }
+
+  /**
+   * This gateway as a node of a cluster: its name (its cluster address, {@code host:port}) and the
+   * host the other nodes reach its API on (its cluster host, unless the API listens on one address).
+   */
+  public record ClusterNode(String name, String host) {
   }
 
   private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
@@ -117,15 +136,40 @@ public final class Gateway {
           routers.add(router);
           return router;
         }, new DeploymentOptions().setInstances(Math.max(1, options.routerInstances()))))
-        .map(id -> {
+        .compose(id -> {
           ids.add(id);
           RouterVerticle first = routers.get(0);
           if (!AdminAccess.isLoopback(first.listenHost()) && !first.hasAdminToken()) {
             LOG.warn("admin endpoints are off: the gateway listens on {} without an admin token; set "
                 + "gateway.admin_token or LLM_GATEWAY_ADMIN_TOKEN to use them", first.listenHost());
           }
-          return new Gateway(vertx, first.listenHost(), first.actualPort(), first.tls(), ids);
+          // Last, so that it is stopped first: the others hear this node leave before its routers close.
+          Future<String> cluster = options.clusterNode() == null ? Future.succeededFuture(null)
+              : vertx.deployVerticle(new ClusterVerticle(options.clusterNode().name(),
+                  apiUrl(options.clusterNode(), first)));
+          return cluster.map(clusterId -> {
+            if (clusterId != null) {
+              ids.add(clusterId);
+            }
+            return new Gateway(vertx, first.listenHost(), first.actualPort(), first.tls(), ids);
+          });
         });
+  }
+
+  /**
+   * Where the other nodes send the requests they pass to this one: the API's own address when it
+   * listens on one, else the cluster address (the API listens on every address then).
+   */
+  private static String apiUrl(ClusterNode node, RouterVerticle router) {
+    String listen = router.listenHost();
+    boolean anyAddress = listen == null || listen.equals("0.0.0.0") || listen.equals("::") || listen.equals("[::]");
+    String host = anyAddress ? node.host() : listen;
+    if (AdminAccess.isLoopback(host) && !AdminAccess.isLoopback(node.host())) {
+      LOG.warn("the API listens on {} only: the other gateways of the cluster cannot pass requests for "
+          + "the models running here; listen on {} or 0.0.0.0 (gateway.host)", listen, node.host());
+    }
+    String hostPart = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+    return (router.tls() ? "https://" : "http://") + hostPart + ":" + router.actualPort();
   }
 
   /**

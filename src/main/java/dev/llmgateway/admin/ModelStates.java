@@ -1,5 +1,6 @@
 package dev.llmgateway.admin;
 
+import dev.llmgateway.bus.ClusterBus;
 import dev.llmgateway.bus.ProcessBus;
 import dev.llmgateway.bus.RoutingBus;
 import dev.llmgateway.config.CloudModel;
@@ -53,7 +54,10 @@ final class ModelStates {
     Future<JsonObject> pools = vertx.eventBus().<JsonObject>request(RoutingBus.POOLS, null)
         .map(reply -> reply.body().getJsonObject("pools"))
         .otherwise(new JsonObject());
-    return Future.all(apis, pools).compose(both -> vertx.eventBus().<JsonObject>request(ProcessBus.LIST, null)
+    Future<JsonObject> cluster = vertx.eventBus().<JsonObject>request(ClusterBus.DIRECTORY_NOW, null)
+        .map(reply -> reply.body())
+        .otherwise((JsonObject) null); // not in a cluster
+    return Future.all(apis, pools, cluster).compose(all3 -> vertx.eventBus().<JsonObject>request(ProcessBus.LIST, null)
         .map(reply -> reply.body().getJsonArray("processes"))
         .otherwise(new JsonArray())
         .compose(all -> {
@@ -67,12 +71,16 @@ final class ModelStates {
           List<Future<JsonObject>> rows = new ArrayList<>();
           for (Backend b : current.all()) {
             rows.add(row(current, b, processes, byPort, pools.result())
-                .map(row -> withApis(row, b, apis.result())));
+                .map(row -> withNodes(withApis(row, b, apis.result()), b, cluster.result())));
           }
           return Future.all(rows).map(done -> {
             JsonArray models = new JsonArray();
             rows.forEach(f -> models.add(f.result()));
-            return new JsonObject().put("models", models);
+            JsonObject answer = new JsonObject().put("models", models);
+            if (cluster.result() != null) {
+              answer.put("node", cluster.result().getString("node"));
+            }
+            return answer;
           });
         }));
   }
@@ -87,6 +95,28 @@ final class ModelStates {
       row.put("apis", apis);
     }
     return row;
+  }
+
+  /**
+   * In a cluster, {@code "nodes"}: the nodes where this llama.cpp model is loaded now, this one
+   * first (a request for it on any node is served there).
+   */
+  private static JsonObject withNodes(JsonObject row, Backend b, JsonObject directory) {
+    if (directory == null || b.pooled() || b.kind() != Backend.Kind.LLAMA_CPP) {
+      return row;
+    }
+    JsonArray nodes = new JsonArray();
+    if ("running".equals(row.getString("state"))) {
+      nodes.add(directory.getString("node"));
+    }
+    JsonArray others = directory.getJsonArray("nodes", new JsonArray());
+    for (int i = 0; i < others.size(); i++) {
+      JsonObject node = others.getJsonObject(i);
+      if (node.getJsonArray("models", new JsonArray()).contains(b.id())) {
+        nodes.add(node.getString("node"));
+      }
+    }
+    return row.put("nodes", nodes);
   }
 
   private Future<JsonObject> row(ModelCatalog current, Backend b, Map<String, JsonObject> processes,

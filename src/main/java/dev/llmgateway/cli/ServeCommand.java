@@ -75,9 +75,13 @@ final class ServeCommand implements Callable<Integer> {
     Vertx vertx;
     try {
       ClusterSettings clustering = clustering(overrides);
-      vertx = clustering.enabled()
-          ? ClusteredVertx.start(clustering, config.path().toString()).await()
-          : Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+      if (clustering.enabled()) {
+        String clusterHost = ClusteredVertx.check(clustering, config.path().toString());
+        options = options.inCluster(new Gateway.ClusterNode(clusterHost + ":" + clustering.port(), clusterHost));
+        vertx = ClusteredVertx.start(clustering, config.path().toString()).await();
+      } else {
+        vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+      }
     } catch (Throwable failure) {
       return explain(failure, err);
     }

@@ -21,28 +21,49 @@ final class Headers {
   private static final Set<String> NOT_FORWARDED = Set.of("host", "content-length", "content-type",
       "authorization", "cookie", "accept-encoding", "expect", "x-api-key", "api-key");
 
+  /**
+   * What another gateway of the cluster must not get of a request passed to it: only the framing. It
+   * checks the client's key itself, and adds the backend's.
+   */
+  private static final Set<String> NOT_PASSED_TO_NODE = Set.of("host", "content-length", "expect");
+
+  private enum Direction { TO_BACKEND, TO_CLIENT, TO_NODE }
+
   private Headers() {
   }
 
   static void copyRequest(MultiMap from, MultiMap to) {
-    copy(from, to, true);
+    copy(from, to, Direction.TO_BACKEND);
   }
 
   static void copyResponse(MultiMap from, MultiMap to) {
-    copy(from, to, false);
+    copy(from, to, Direction.TO_CLIENT);
   }
 
-  private static void copy(MultiMap from, MultiMap to, boolean request) {
+  /** A client's request as another gateway of the cluster gets it: credentials included. */
+  static void copyToNode(MultiMap from, MultiMap to) {
+    copy(from, to, Direction.TO_NODE);
+  }
+
+  private static void copy(MultiMap from, MultiMap to, Direction direction) {
     Set<String> listed = connectionListed(from);
     for (Map.Entry<String, String> h : from) {
       String name = h.getKey();
       // Header names are mostly lower case already (HTTP/2, curl, SDKs): skip the copy then.
       String lower = isLowerCase(name) ? name : name.toLowerCase(Locale.ROOT);
-      if (!HOP_BY_HOP.contains(lower) && !(request ? NOT_FORWARDED.contains(lower) : isCors(lower))
+      if (!HOP_BY_HOP.contains(lower) && !dropped(lower, direction)
           && (listed.isEmpty() || !listed.contains(lower))) {
         to.add(name, h.getValue());
       }
     }
+  }
+
+  private static boolean dropped(String lowerName, Direction direction) {
+    return switch (direction) {
+      case TO_BACKEND -> NOT_FORWARDED.contains(lowerName);
+      case TO_CLIENT -> isCors(lowerName);
+      case TO_NODE -> NOT_PASSED_TO_NODE.contains(lowerName);
+    };
   }
 
   /** The gateway decides cross-origin access ({@link Cors}), never a backend. */

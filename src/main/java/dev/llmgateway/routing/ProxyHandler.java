@@ -3,20 +3,33 @@ package dev.llmgateway.routing;
 import dev.llmgateway.model.ModelCatalog;
 import dev.llmgateway.api.Endpoint;
 import dev.llmgateway.api.ApiError;
+import dev.llmgateway.bus.ClusterBus;
 import dev.llmgateway.config.GatewaySettings;
+import dev.llmgateway.model.Backend;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.http.HttpHeaders;
 import java.util.Locale;
 import java.util.function.Supplier;
 
-/** {@code POST /v1/*}: read the body (with a limit), parse it, plan the route, dispatch. */
+/**
+ * {@code POST /v1/*}: read the body (with a limit), parse it, plan the route, dispatch — here, or on
+ * the node of the cluster that has the model loaded when this one does not.
+ */
 final class ProxyHandler {
 
   private final Dispatch.Services services;
   private final Supplier<ModelCatalog> catalog;
+  private final Cluster cluster;
 
-  ProxyHandler(Dispatch.Services services, Supplier<ModelCatalog> catalog) {
+  /** What the proxy knows of the cluster: where models are loaded, here and on the other nodes. */
+  record Cluster(NodeDirectory nodes, LoadStates here, HttpClient client) {
+  }
+
+  ProxyHandler(Dispatch.Services services, Supplier<ModelCatalog> catalog, Cluster cluster) {
     this.services = services;
     this.catalog = catalog;
+    this.cluster = cluster;
   }
 
   /** Handles a call; throws {@link ApiError} for what it refuses before reading the body. */
@@ -27,6 +40,10 @@ final class ProxyHandler {
           "Content-Type must be application/json (got " + type.split(";")[0] + ")");
     }
     GatewaySettings settings = catalog.get().config().gateway();
+    String self = cluster.nodes().self();
+    if (self != null) {
+      call.response().headers().set(ClusterBus.NODE_HEADER, self);
+    }
     BodyReader.read(call.vertx(), call.request(), settings.maxBodyBytes()).onComplete(ar -> {
       if (ar.failed()) {
         refuse(call, ar.cause());
@@ -43,13 +60,40 @@ final class ProxyHandler {
         record.bytesIn = ar.result().length();
         ModelCatalog current = catalog.get();
         RoutePlanner.Plan plan = RoutePlanner.plan(current, endpoint, body, call.request().getHeader("X-LLM-Route"));
-        new Dispatch(call, services, endpoint, body, current.config(), plan, record).start();
+        Runnable here = () -> new Dispatch(call, services, endpoint, body, current.config(), plan, record).start();
+        NodeDirectory.Node node = elsewhere(call, plan.primary());
+        if (node == null) {
+          here.run();
+        } else {
+          GatewaySettings now = current.config().gateway();
+          new NodeForward(call, cluster.client(), cluster.nodes(), node,
+              NodeForward.attempt(call, plan.primary(), node, endpoint, body, now.connectTimeoutMs()),
+              NodeForward.tls(now.tls()), here).start();
+        }
       } catch (ApiError e) {
         call.fail(e);
       } catch (RuntimeException e) {
         call.failInternally(e);
       }
     });
+  }
+
+  /**
+   * The other node to pass the request to: one that has the model loaded, when this node has not
+   * (nor is loading it) — a llama.cpp model runs once in the cluster instead of being loaded again
+   * on every node a request reaches. A request passed by another node is served here.
+   */
+  private NodeDirectory.Node elsewhere(ApiCall call, Backend backend) {
+    if (cluster.nodes().self() == null || call.request().getHeader(ClusterBus.FORWARDED_BY_HEADER) != null
+        || backend.pooled() || backend.kind() != Backend.Kind.LLAMA_CPP) {
+      return null;
+    }
+    JsonObject here = cluster.here().of(backend.id());
+    String state = here == null ? null : here.getString("state");
+    if ("loaded".equals(state) || "loading".equals(state)) {
+      return null;
+    }
+    return cluster.nodes().running(backend.id());
   }
 
   /** A body we stopped reading: answer, then close, since unread bytes may still be on the wire. */

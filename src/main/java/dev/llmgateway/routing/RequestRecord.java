@@ -26,6 +26,8 @@ public final class RequestRecord {
   long firstByteNanos;
   long queueNanos;
   String fallbackFrom;
+  /** The other node of the cluster that served the request, when it was passed on. */
+  String node;
   /** The message of the error the client got, when it got one. */
   String error;
   /** Set by {@link #finished}: the outcome, kept for the activity view. */
@@ -126,6 +128,9 @@ public final class RequestRecord {
     }
     if (fallbackFrom != null) {
       field(sb, "fallback_from", fallbackFrom);
+    }
+    if (node != null) {
+      field(sb, "node", node);
     }
     if (clientLeft) {
       field(sb, "client", "left");

@@ -46,6 +46,7 @@ public final class RouterVerticle extends VerticleBase {
   private HttpClient client;
   private SupervisedGate gate;
   private LoadStates loadStates;
+  private NodeDirectory nodes;
   private NativeApis apis;
   private HttpServer server;
   private String listenHost;
@@ -92,7 +93,8 @@ public final class RouterVerticle extends VerticleBase {
       gate = new SupervisedGate(vertx, () -> catalog.get().config().gateway().memory().swapTimeoutMs());
       live = catalog;
       loadStates = new LoadStates(vertx);
-      return loadStates.start();
+      nodes = new NodeDirectory(vertx);
+      return Future.all(loadStates.start(), nodes.start()).mapEmpty();
     }).compose(v -> requestHandler(live.get().config().gateway().host())).compose(handler -> {
       GatewaySettings settings = live.get().config().gateway();
       int port = settings.port() == 0 ? randomPortShare : settings.port();
@@ -171,7 +173,8 @@ public final class RouterVerticle extends VerticleBase {
     RequestLog requestLog = new RequestLog(metrics, () -> catalog.get().config().gateway().requestLog());
     ClientKeys clientKeys = new ClientKeys(() -> catalog.get().config().gateway().apiKeys());
     ProxyHandler proxy = new ProxyHandler(
-        new Dispatch.Services(new Adapters(client, new BackendKeys(env), apis), gate, limiter, metrics, pools), catalog);
+        new Dispatch.Services(new Adapters(client, new BackendKeys(env), apis), gate, limiter, metrics, pools), catalog,
+        new ProxyHandler.Cluster(nodes, loadStates, client));
     Cors cors = new Cors(() -> catalog.get().config().gateway().corsOrigins());
     Router router = router(catalog, requestLog, cors, clientKeys);
     Future<Void> mounted = Future.succeededFuture();

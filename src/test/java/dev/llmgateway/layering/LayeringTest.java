@@ -27,7 +27,7 @@ class LayeringTest {
   private static final String ROOT = "dev.llmgateway";
   /** The verticle areas (and the page, mounted like one). */
   private static final List<String> AREAS = List.of("routing", "admin", "ollama", "process", "configfile",
-      "web");
+      "web", "cluster");
   private static final List<String> CONTRACTS = List.of("api", "model", "bus");
   private static final List<String> BASE = List.of("config", "metrics");
 

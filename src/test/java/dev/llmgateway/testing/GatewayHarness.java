@@ -27,6 +27,12 @@ public final class GatewayHarness {
 
   public static GatewayHarness start(Vertx vertx, Path dir, String yaml, Map<String, String> env)
       throws Exception {
+    return start(vertx, dir, yaml, env, null);
+  }
+
+  /** On a clustered Vert.x: the gateway as node {@code node} of the cluster. */
+  public static GatewayHarness start(Vertx vertx, Path dir, String yaml, Map<String, String> env,
+      Gateway.ClusterNode node) throws Exception {
     if (!vertx.deploymentIDs().isEmpty()) {
       // Its event-bus addresses are global: a second gateway would answer the first one's requests.
       throw new IllegalStateException("one gateway per Vert.x instance: give the second its own Vertx");
@@ -40,7 +46,7 @@ public final class GatewayHarness {
     fullEnv.putIfAbsent("PATH", System.getenv("PATH"));
     fullEnv.putIfAbsent("XDG_STATE_HOME", dir.resolve("state").toString());
     Gateway.Options options = new Gateway.Options(file, overrides, 2, 100, fullEnv,
-        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), node);
     Gateway gateway = Async.await("the gateway's start", Gateway.start(vertx, options));
     return new GatewayHarness(file, gateway);
   }
