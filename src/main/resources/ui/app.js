@@ -59,15 +59,18 @@ const models = new ModelsView(api, {
 });
 const ollama = new OllamaView(api, {
   notice: (m) => page.notice(m),
-  mainChanged: () => models.refresh().then(() => onModels(models.models)),
+  mainChanged: () => models.refresh().then(() => onModels({ models: models.models, node: models.node })),
 });
 const pulls = new PullsView(api, { pulled: () => ollama.refresh() });
 const playground = new PlaygroundView();
 const memory = new MemoryView(api);
 const activity = new ActivityView(api, { models: (rows) => memory.setWaiting(rows) });
 
-function onModels(list) {
-  models.render(list);
+/** answer: GET /admin/models, {models, node?} (node: this gateway's name, in a cluster only). */
+function onModels(answer) {
+  models.render(answer);
+  $('node-name').textContent = models.node ? `node ${models.node}` : '';
+  $('node-summary').hidden = !models.node;
   logs.setProcesses(models.processes());
   const main = models.mainModel();
   $('main-summary').textContent = main ? `main model: ${main.id}` : 'no main model selected';
@@ -123,10 +126,10 @@ async function start() {
   page.clearError('connection');
   $('token-panel').hidden = true;
   $('content').hidden = false;
-  onModels(first.models);
+  onModels(first);
   if (page.feed) page.feed.close();
   page.feed = follow(api, '/admin/models/events', {
-    models: (data) => onModels(data.models),
+    models: (data) => onModels(data),
     config: (status) => showConfigStatus(status),
     onOpen: () => { page.live('live', true); page.clearError('connection'); },
     onDown: () => page.live('reconnecting…', false),

@@ -80,6 +80,11 @@ class ManageModelsPageTest {
   }
 
   private void startGateway(Vertx vertx, String gatewayExtra) throws Exception {
+    startGateway(vertx, gatewayExtra, "");
+  }
+
+  /** moreModels: entries added under local_models. */
+  private void startGateway(Vertx vertx, String gatewayExtra, String moreModels) throws Exception {
     Path llamaServer = FakeLlamaServerMain.install(dir.resolve("bin"));
     Files.createDirectories(dir.resolve("models"));
     Files.writeString(dir.resolve("models/embed.gguf"), "load_ms=300\n");
@@ -105,6 +110,7 @@ class ManageModelsPageTest {
             type: ollama
             path: qwen2.5:7b
             port: %1$d
+        %7$s
         cloud_models:
           - id: OpenAI-GPT4o
             path: openai/gpt-4o
@@ -116,7 +122,7 @@ class ManageModelsPageTest {
         main_llm_cloud: cloud_models/OpenAI-GPT4o
         embedding_llm: local_models/%4$s
         """.formatted(ollama.port(), llamaServer, gatewayExtra.indent(2).stripTrailing(), EMBEDDER,
-        freePort(), freePort()), Map.of());
+        freePort(), freePort(), moreModels.indent(2).stripTrailing()), Map.of());
     http = new TestHttp(vertx, gateway.port());
   }
 
@@ -196,6 +202,117 @@ class ManageModelsPageTest {
         .filter(l -> !l.contains("/admin/memory - Failed to load resource: the server responded with a status of 404"))
         .collect(java.util.stream.Collectors.joining("\n"));
     assertFalse(console.contains("SEVERE"), "errors in the browser console:\n" + console);
+  }
+
+  @Test
+  void showsEachServerOfAPooledEntryAndFollowsOneThatGoesDown(Vertx vertx) throws Exception {
+    int dead = freePort(); // nothing listens there
+    startGateway(vertx, "", """
+        - id: Ollama-pool
+          type: ollama
+          path: qwen2.5:7b
+          endpoints: [{host: 127.0.0.1, port: %d}, {host: 127.0.0.1, port: %d, weight: 2}]
+        """.formatted(dead, ollama.port()));
+    String row = "#models tr[data-id='Ollama-pool']";
+    String deadServer = row + " li[data-endpoint='127.0.0.1:" + dead + "']";
+    String liveServer = row + " li[data-endpoint='127.0.0.1:" + ollama.port() + "']";
+    openPage();
+    // No request went to the pool yet: the gateway probes each server for the table.
+    browser.await("the answering server shown up", d -> "up".equals(browser.text(liveServer + " .endpoint-state")));
+    browser.await("the silent server shown unreachable",
+        d -> "unreachable".equals(browser.text(deadServer + " .endpoint-state")));
+    awaitState("Ollama-pool", "external");
+    assertEquals(2, browser.all(row + " .endpoint").size());
+    assertTrue(browser.text(row).contains("pool of 2 servers"), browser.text(row));
+    assertEquals("weight 2 · 0 in flight · 0 requests", browser.text(liveServer + " .endpoint-figures"));
+    assertEquals("weight 1 · 0 in flight · 0 requests", browser.text(deadServer + " .endpoint-figures"));
+    // A single gateway names no node.
+    assertFalse(browser.visible("#node-summary"));
+    assertTrue(browser.all("#models .nodes").isEmpty());
+    markPage();
+
+    // Requests find the silent server refusing: it is marked down, and the table follows (the feed
+    // probes servers the gateway does not run every 5 s).
+    for (int i = 0; i < 3; i++) {
+      TestHttp.Answer chat = http.postJson("/v1/chat/completions", TestHttp.chat("Ollama-pool", false));
+      assertEquals(200, chat.status(), chat.body());
+    }
+    browser.await("the silent server shown down", d -> "down".equals(browser.text(deadServer + " .endpoint-state")));
+    String why = browser.text(deadServer + " .endpoint-message");
+    assertTrue(why.contains("connection refused"), why);
+    assertEquals(why, browser.find(deadServer).getAttribute("title"));
+    assertEquals("weight 1 · 0 in flight · 1 request", browser.text(deadServer + " .endpoint-figures"));
+    browser.await("the answering server's requests counted", d ->
+        "weight 2 · 0 in flight · 3 requests".equals(browser.text(liveServer + " .endpoint-figures")));
+    assertEquals("up", browser.text(liveServer + " .endpoint-state"));
+    assertTrue(browser.text(liveServer + " .endpoint-message").isEmpty(), "no message while up");
+    assertEquals("external", stateOf("Ollama-pool"));
+    assertNotReloaded();
+
+    browser.screenshot(SCREENSHOTS.resolve("manage-models-pool.png"));
+    browser.size(390, 844);
+    long overflow = browser.script("return document.documentElement.scrollWidth - window.innerWidth;");
+    assertTrue(overflow <= 0, "at phone width the page is " + overflow + " px too wide");
+    browser.screenshot(SCREENSHOTS.resolve("manage-models-pool-phone.png"));
+    browser.size(1280, 900);
+  }
+
+  /**
+   * In a cluster {@code GET /admin/models} names this node ({@code node}) and, per llama.cpp entry, the
+   * nodes that have it loaded ({@code nodes}). A test gateway cannot join a cluster yet, so the
+   * browser adds those two fields, as documented, to the gateway's real answers (the call and the
+   * feed); this node has the llama.cpp model loaded while it runs.
+   */
+  @Test
+  void namesThisClusterNodeAndTheNodesEachLlamaCppModelIsLoadedOn(Vertx vertx) throws Exception {
+    startGateway(vertx, "");
+    String asClusterMember = browser.onEveryPage("""
+        (() => {
+          const cluster = (answer) => {
+            answer.node = 'gw-b';
+            answer.models.forEach((m) => {
+              if (m.type === 'llama.cpp') m.nodes = m.state === 'running' ? ['gw-a', 'gw-b'] : ['gw-a'];
+              else m.nodes = [];
+            });
+            return answer;
+          };
+          const fetched = window.fetch;
+          window.fetch = async (path, init) => {
+            const answer = await fetched(path, init);
+            if (path !== '/admin/models' || !answer.ok) return answer;
+            return new Response(JSON.stringify(cluster(await answer.json())), { status: answer.status });
+          };
+          const listen = EventSource.prototype.addEventListener;
+          EventSource.prototype.addEventListener = function (type, fn, options) {
+            if (type !== 'models') return listen.call(this, type, fn, options);
+            return listen.call(this, type, (e) => fn(new MessageEvent('models',
+              { data: JSON.stringify(cluster(JSON.parse(e.data))) })), options);
+          };
+        })();
+        """);
+    try {
+      openPage();
+      awaitState(EMBEDDER, "running");
+      String embedder = "#models tr[data-id='" + EMBEDDER + "']";
+      browser.await("the nodes of the llama.cpp model",
+          d -> "on gw-a, gw-b (this node)".equals(browser.text(embedder + " .nodes")));
+      assertEquals("gw-b (this node)", browser.text(embedder + " .this-node"));
+      assertTrue(browser.visible("#node-summary"));
+      assertEquals("node gw-b", browser.text("#node-name"));
+      assertTrue(browser.text(".top .sub").contains("node gw-b · main model: Ollama-qwen2.5-7b"),
+          browser.text(".top .sub"));
+      assertTrue(browser.all("#models tr[data-id='Ollama-qwen2.5-7b'] .nodes").isEmpty(), "an empty list shows nothing");
+      browser.screenshot(SCREENSHOTS.resolve("manage-models-cluster.png"));
+
+      // Through the feed: stopped here, it is loaded on the other node only.
+      browser.click(embedder + " button[data-action='stop']");
+      awaitState(EMBEDDER, "stopped");
+      browser.await("the nodes redrawn", d -> "on gw-a".equals(browser.text(embedder + " .nodes")));
+      assertTrue(browser.all(embedder + " .this-node").isEmpty());
+      assertEquals("node gw-b", browser.text("#node-name"));
+    } finally {
+      browser.stopOnEveryPage(asClusterMember);
+    }
   }
 
   @Test
