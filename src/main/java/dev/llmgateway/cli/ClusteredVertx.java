@@ -22,7 +22,7 @@ import java.util.List;
  * (Hazelcast and the event bus) stays on the addresses the members list names. Loaded only for
  * {@code serve --cluster}: a single node never loads a Hazelcast class.
  */
-final class ClusteredVertx {
+public final class ClusteredVertx {
 
   /** A member list that cannot work: said before anything starts. */
   static final class BadMembers extends RuntimeException {
@@ -34,7 +34,7 @@ final class ClusteredVertx {
   private ClusteredVertx() {
   }
 
-  static Future<Vertx> start(ClusterSettings cluster, String configFile) {
+  public static Future<Vertx> start(ClusterSettings cluster, String configFile) {
     String host = check(cluster, configFile);
     Config hz = ConfigUtil.loadConfig();
     hz.setClusterName("llm-gateway");

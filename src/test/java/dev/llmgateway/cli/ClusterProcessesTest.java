@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.llmgateway.testing.Async;
+import dev.llmgateway.testing.FakeLlamaServerMain;
 import dev.llmgateway.testing.FakeOllama;
 import dev.llmgateway.testing.TestHttp;
 import io.vertx.core.Promise;
@@ -24,8 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Three gateway JVMs ({@code serve --cluster}) joined on loopback: a pull started on node 1 streams
- * to an SSE client on node 2; after {@code kill -9} of node 1 a stream on node 2 goes on untouched,
- * set-main on node 3 still reaches node 2's llm.yml, and nodes 2 and 3 serve.
+ * to an SSE client on node 2; a llama.cpp model loaded on node 1 answers through node 2; after
+ * {@code kill -9} of node 1 a stream on node 2 goes on untouched, set-main on node 3 still reaches
+ * node 2's llm.yml, nodes 2 and 3 serve, and node 2 serves node 1's model itself.
  */
 @Tag("cluster")
 @ExtendWith(VertxExtension.class)
@@ -47,12 +49,19 @@ class ClusterProcessesTest {
     int[] http = {freePort(), freePort(), freePort()};
     String members = "127.0.0.1:" + cluster[0] + ",127.0.0.1:" + cluster[1] + ",127.0.0.1:" + cluster[2];
     List<Process> nodes = new ArrayList<>();
+    Path llamaServer = FakeLlamaServerMain.install(dir.resolve("bin"));
     try {
       for (int i = 0; i < 3; i++) {
         Path home = Files.createDirectories(dir.resolve("node" + (i + 1)));
+        Files.createDirectories(home.resolve("models"));
+        Files.writeString(home.resolve("models/tiny.gguf"), "load_ms=100\n");
+        // The same entries on every node (the llama.cpp model on a port of its own per node: one machine).
         Files.writeString(home.resolve("llm.yml"), """
+            model_path: models
             gateway:
               ollama_url: http://127.0.0.1:%1$d
+              llama_server:
+                command: %2$s
             local_models:
               - id: chat
                 type: ollama
@@ -62,9 +71,12 @@ class ClusterProcessesTest {
                 type: ollama
                 path: qwen2.5:0.5b
                 port: %1$d
+              - id: tiny
+                path: tiny.gguf
+                port: %3$d
             main_llm_mode: local
             main_llm_local: local_models/chat
-            """.formatted(ollama.port()));
+            """.formatted(ollama.port(), llamaServer, freePort()));
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "-cp", System.getProperty("java.class.path"), Main.class.getName(), "serve",
             "--config", home.resolve("llm.yml").toString(), "--port", Integer.toString(http[i]),
@@ -98,6 +110,18 @@ class ClusterProcessesTest {
       releasePull.complete();
       assertTrue(progress.rest().contains("event: done"));
 
+      // A llama.cpp model loaded on node 1 answers through node 2 (which does not load it too).
+      String nodeName1 = "127.0.0.1:" + cluster[0];
+      String nodeName2 = "127.0.0.1:" + cluster[1];
+      TestHttp.Answer load = clients.get(0).postJson("/admin/models/tiny/load", "{}");
+      assertEquals(200, load.status(), load.body());
+      Async.until("node 2 knows that node 1 has tiny loaded",
+          () -> String.valueOf(Async.quietly(() -> clients.get(1).get("/admin/models").body())).contains(nodeName1), SLOW);
+      TestHttp.Answer viaNode2 = clients.get(1).postJson("/v1/chat/completions", TestHttp.chat("tiny", false));
+      assertEquals(200, viaNode2.status(), viaNode2.body());
+      assertEquals(nodeName1, viaNode2.headers().get("X-LLM-Node"));
+      assertEquals("stopped", clients.get(1).processState("tiny"));
+
       // A stream on node 2, held after its first chunk; then node 1 dies with kill -9.
       Promise<Void> releaseStream = Promise.promise();
       ollama.holdAfterFirstChunk(releaseStream.future());
@@ -121,6 +145,10 @@ class ClusterProcessesTest {
         TestHttp.Answer answer = clients.get(i).postJson("/v1/chat/completions", TestHttp.chat("main", false));
         assertEquals(200, answer.status(), answer.body());
       }
+      // Node 1's model is gone with it: node 2 now serves tiny itself.
+      TestHttp.Answer afterKill = clients.get(1).postJson("/v1/chat/completions", TestHttp.chat("tiny", false));
+      assertEquals(200, afterKill.status(), afterKill.body());
+      assertEquals(nodeName2, afterKill.headers().get("X-LLM-Node"));
     } finally {
       nodes.forEach(Process::destroyForcibly);
       for (Process p : nodes) {

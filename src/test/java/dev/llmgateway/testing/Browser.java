@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -170,20 +169,6 @@ public final class Browser implements AutoCloseable {
   @SuppressWarnings("unchecked")
   public <T> T script(String js, Object... args) {
     return (T) ((JavascriptExecutor) driver).executeScript(js, args);
-  }
-
-  /**
-   * Runs the script in every page opened from now on, before the page's own scripts (Chromium's
-   * {@code Page.addScriptToEvaluateOnNewDocument}); the id it returns ends that with
-   * {@link #stopOnEveryPage}. The browser is shared by a class's tests: end it in a finally.
-   */
-  public String onEveryPage(String js) {
-    return (String) driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", js))
-        .get("identifier");
-  }
-
-  public void stopOnEveryPage(String id) {
-    driver.executeCdpCommand("Page.removeScriptToEvaluateOnNewDocument", Map.of("identifier", id));
   }
 
   /** What the page wrote to the console since the last call (errors included). */
