@@ -15,6 +15,8 @@ import java.net.NetworkInterface;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A Vert.x on Hazelcast's cluster manager, joined to the members of {@code gateway.cluster} over
@@ -31,6 +33,9 @@ public final class ClusteredVertx {
     }
   }
 
+  private static final Logger LOG = LoggerFactory.getLogger(ClusteredVertx.class);
+  private static final int JOIN_SECONDS = 20;
+
   private ClusteredVertx() {
   }
 
@@ -46,6 +51,9 @@ public final class ClusteredVertx {
     hz.setProperty("hazelcast.heartbeat.interval.seconds", "1");
     hz.setProperty("hazelcast.max.no.heartbeat.seconds", "5");
     hz.setProperty("hazelcast.wait.seconds.before.join", "1");
+    // A member address where something else listens (not a gateway) must not hold the start for
+    // Hazelcast's default 5 minutes: after this the node starts alone (and says so).
+    hz.setProperty("hazelcast.max.join.seconds", Integer.toString(JOIN_SECONDS));
     NetworkConfig network = hz.getNetworkConfig();
     network.setPort(cluster.port()).setPortAutoIncrement(false);
     network.getInterfaces().setEnabled(true).setInterfaces(List.of(host));
@@ -55,7 +63,20 @@ public final class ClusteredVertx {
     join.getTcpIpConfig().setEnabled(true).setMembers(new ArrayList<>(cluster.members()));
     VertxOptions options = new VertxOptions().setPreferNativeTransport(true)
         .setEventBusOptions(new EventBusOptions().setHost(host).setClusterPublicHost(host));
-    return Vertx.builder().with(options).withClusterManager(new HazelcastClusterManager(hz)).buildClustered();
+    HazelcastClusterManager manager = new HazelcastClusterManager(hz);
+    return Vertx.builder().with(options).withClusterManager(manager).buildClustered()
+        .recover(err -> Future.failedFuture(String.valueOf(err.getMessage()).contains("failed to start")
+            ? new BadMembers(configFile + ": gateway.cluster.members: could not join " + String.join(", ",
+                cluster.members()) + " within " + JOIN_SECONDS + " s: something answers there that is not a "
+                + "gateway of this cluster; check each member's host:port (the cluster ports, not the API's)")
+            : err))
+        .onSuccess(v -> {
+          if (manager.getNodes().size() < 2 && cluster.members().size() > 1) {
+            LOG.warn("no other member of gateway.cluster.members answered ({}): this gateway runs alone "
+                + "until they start; check their addresses and that port {} is open between them",
+                String.join(", ", cluster.members()), cluster.port());
+          }
+        });
   }
 
   /**
@@ -90,7 +111,7 @@ public final class ClusteredVertx {
     }
     if (cluster.host() != null) {
       try { // Hazelcast binds to interfaces by address, not by name
-        return InetAddress.getByName(cluster.host()).getHostAddress();
+        local = InetAddress.getByName(cluster.host()).getHostAddress();
       } catch (UnknownHostException e) {
         throw new BadMembers(configFile + ": gateway.cluster.host: cannot resolve " + cluster.host()
             + ": give this node's address");
@@ -101,6 +122,24 @@ public final class ClusteredVertx {
           + "gateway.cluster.members is an address of this machine: set gateway.cluster.host (or "
           + "--cluster-host) to the address the other gateways reach this one on");
     }
+    checkPortFree(local, cluster.port(), configFile);
     return local;
+  }
+
+  /** Said here in one line, instead of Hazelcast's stack traces when it cannot bind. */
+  private static void checkPortFree(String host, int port, String configFile) {
+    try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+      probe.setReuseAddress(true);
+      probe.bind(new java.net.InetSocketAddress(host, port));
+    } catch (java.io.IOException e) {
+      String reason = String.valueOf(e.getMessage());
+      if (reason.contains("assign requested address")) {
+        throw new BadMembers(configFile + ": gateway.cluster.host " + host + " is not an address of this "
+            + "machine: give one of its own addresses (gateway.cluster.host or --cluster-host)");
+      }
+      throw new BadMembers(configFile + ": gateway.cluster.port " + port + " on " + host + " cannot be used ("
+          + reason + "): stop what holds it, or give this node another port (gateway.cluster.port "
+          + "or --cluster-port, and the same in every node's members list)");
+    }
   }
 }

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.llmgateway.config.ClusterSettings;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -40,10 +42,31 @@ class ClusterMembersTest {
   }
 
   @Test
-  void bindsToTheMemberThatIsThisMachine() {
+  void bindsToTheMemberThatIsThisMachine() throws Exception {
+    int port = freePort();
     assertEquals("127.0.0.1", ClusteredVertx.check(new ClusterSettings(true,
-        List.of("192.0.2.10:5701", "127.0.0.1:5702"), null, 5702), "llm.yml"));
-    assertEquals("192.0.2.99", ClusteredVertx.check(new ClusterSettings(true,
-        List.of("192.0.2.10:5701"), "192.0.2.99", 5702), "llm.yml"));
+        List.of("192.0.2.10:5701", "127.0.0.1:" + port), null, port), "llm.yml"));
+    assertEquals("127.0.0.1", ClusteredVertx.check(new ClusterSettings(true,
+        List.of("192.0.2.10:5701"), "127.0.0.1", port), "llm.yml"), "gateway.cluster.host, when given");
+  }
+
+  @Test
+  void saysWhenTheClusterPortIsTakenOrTheHostIsNotThisMachine() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      int port = taken.getLocalPort();
+      String message = assertThrows(ClusteredVertx.BadMembers.class, () -> ClusteredVertx.check(
+          new ClusterSettings(true, List.of("127.0.0.1:" + port), null, port), "llm.yml")).getMessage();
+      assertTrue(message.startsWith("llm.yml: gateway.cluster.port " + port + " on 127.0.0.1 cannot be used"),
+          message);
+      assertTrue(message.contains("--cluster-port"), message);
+    }
+    assertTrue(refused(List.of("192.0.2.10:5701"), "192.0.2.99")
+        .contains("gateway.cluster.host 192.0.2.99 is not an address of this machine"));
+  }
+
+  private static int freePort() throws Exception {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
   }
 }
