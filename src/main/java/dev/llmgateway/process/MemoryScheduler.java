@@ -499,15 +499,17 @@ final class MemoryScheduler {
   // --- the view ---------------------------------------------------------------------------
 
   /** One model's load state as clients see it. */
+  /** {@code external}: a server the gateway found running and did not start (never stopped by it). */
   record ModelView(String id, String device, long bytes, String state, Long lastUsed, long nCtx,
-      int queued, int inFlight) {
+      int queued, int inFlight, boolean external) {
   }
 
   List<ModelView> models() {
     List<ModelView> out = new ArrayList<>();
     for (Slot s : slots.values()) {
       out.add(new ModelView(s.plan.id(), s.plan.device(), s.plan.bytes(), loadState(s),
-          s.lastUsed == 0 ? null : s.lastUsed, s.plan.nCtx(), s.waiting.size(), s.runner.inFlight()));
+          s.lastUsed == 0 ? null : s.lastUsed, s.plan.nCtx(), s.waiting.size(), s.runner.inFlight(),
+          s.runner.state() == ProcessState.EXTERNAL));
     }
     return out;
   }

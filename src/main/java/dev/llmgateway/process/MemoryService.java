@@ -253,8 +253,14 @@ final class MemoryService {
   /** What {@code /v1/models} needs of every llama.cpp model. */
   JsonObject states() {
     JsonArray models = new JsonArray();
-    scheduler.models().forEach(m -> models.add(new JsonObject().put("id", m.id()).put("state", m.state())
-        .put("bytes", m.bytes()).put("device", m.device()).put("n_ctx", m.nCtx())));
+    scheduler.models().forEach(m -> {
+      JsonObject state = new JsonObject().put("id", m.id()).put("state", m.state())
+          .put("bytes", m.bytes()).put("device", m.device()).put("n_ctx", m.nCtx());
+      if (m.external()) {
+        state.put("external", true); // the routers need not ask before each request (SupervisedGate)
+      }
+      models.add(state);
+    });
     // The models of each llama_router, as it reports them; their memory is the router's.
     routers.values().forEach(w -> w.states().forEach((name, state) -> models.add(new JsonObject()
         .put("id", w.id() + "/" + name).put("state", state).putNull("bytes").putNull("device").putNull("n_ctx")

@@ -90,9 +90,10 @@ public final class RouterVerticle extends VerticleBase {
     vertx.eventBus().<JsonObject>localConsumer(ActivityBus.REPORT, msg ->
         vertx.eventBus().send(msg.body().getString("reply_to"), activity.report(instances)));
     return LiveCatalog.follow(vertx).compose(catalog -> {
-      gate = new SupervisedGate(vertx, () -> catalog.get().config().gateway().memory().swapTimeoutMs());
       live = catalog;
       loadStates = new LoadStates(vertx);
+      gate = new SupervisedGate(vertx, () -> catalog.get().config().gateway().memory().swapTimeoutMs(),
+          loadStates);
       nodes = new NodeDirectory(vertx);
       return Future.all(loadStates.start(), nodes.start()).mapEmpty();
     }).compose(v -> requestHandler(live.get().config().gateway().host())).compose(handler -> {

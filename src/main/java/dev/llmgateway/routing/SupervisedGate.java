@@ -29,11 +29,16 @@ final class SupervisedGate {
 
   private final Vertx vertx;
   private final LongSupplier swapTimeoutMs;
+  private final LoadStates states;
 
-  /** @param swapTimeoutMs how long a request may wait for room (gateway.memory.swap_timeout_seconds) */
-  SupervisedGate(Vertx vertx, LongSupplier swapTimeoutMs) {
+  /**
+   * @param swapTimeoutMs how long a request may wait for room (gateway.memory.swap_timeout_seconds)
+   * @param states the scheduler's published states, for the servers it need not be asked about
+   */
+  SupervisedGate(Vertx vertx, LongSupplier swapTimeoutMs, LoadStates states) {
     this.vertx = vertx;
     this.swapTimeoutMs = swapTimeoutMs;
+    this.states = states;
   }
 
   Future<Lease> admit(Backend backend) {
@@ -49,12 +54,22 @@ final class SupervisedGate {
     if (backend.kind() != Backend.Kind.LLAMA_CPP || backend.pooled()) { // a pool's servers run elsewhere
       return Future.succeededFuture(Lease.NONE);
     }
+    if (!refused && foundRunning(backend)) {
+      // A server the gateway found running is never stopped or evicted by it: nothing to start and no
+      // request to count, so no round trip to the process verticle (two thread hops per request).
+      return Future.succeededFuture(Lease.NONE);
+    }
     long wait = backend.startupTimeoutMs() + swapTimeoutMs.getAsLong();
     JsonObject id = new JsonObject().put("id", backend.id());
     return vertx.eventBus().<JsonObject>request(ProcessBus.ACQUIRE, id.copy().put("refused", refused),
             new DeliveryOptions().setSendTimeout(wait + 5000))
         .map(reply -> once(() -> vertx.eventBus().send(ProcessBus.RELEASE, id)))
         .recover(err -> Future.failedFuture(unavailable(backend, err)));
+  }
+
+  private boolean foundRunning(Backend backend) {
+    JsonObject state = states.of(backend.id());
+    return state != null && state.getBoolean("external", false) && "loaded".equals(state.getString("state"));
   }
 
   /** Released at most once, however many ways the request ends. */
