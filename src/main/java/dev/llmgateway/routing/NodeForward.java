@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
 final class NodeForward {
 
   private static final Logger LOG = LoggerFactory.getLogger(NodeForward.class);
+  static final String REMOTE = "remote";
   private final ApiCall call;
   private final HttpClient client;
   private final NodeDirectory directory;
@@ -66,6 +67,8 @@ final class NodeForward {
   }
 
   void start() {
+    // Counted here under route "remote" (the serving node counts it as its own, under its route).
+    call.record().target(attempt.backend(), REMOTE);
     call.record().node = node.name();
     call.onEnd(clientLeft -> {
       if (clientLeft && upstream != null) {
