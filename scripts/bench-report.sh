@@ -7,7 +7,7 @@ verdict() { if [ "$1" = 1 ]; then echo "yes"; else echo "**no**"; fi; }
 le() { awk -v a="$1" -v b="$2" 'BEGIN { print ((a + 0 <= b + 0) ? 1 : 0) }'; }
 
 # What the "bare Vert.x" column is: one sentence under both tables.
-vx_note() { echo "*bare Vert.x* is \`dev.llmgateway.bench.BareProxy\` (test sources), the least a Vert.x 5 reverse proxy does (whole request body read, headers copied, upstream answer piped back; one instance per core, transport ${VX_TRANSPORT:-?}, pooled keep-alive client, no config, metrics or logging) on the gateway's JVM and flags (\`${GATEWAY_JAVA_OPTS:-none}\`) but without its class-data archive: what the platform alone costs, the floor under the gateway's numbers (the targets and *met* still compare the gateway with nginx)."; }
+vx_note() { echo "*bare Vert.x* is \`dev.llmgateway.bench.BareProxy\` (test sources), the least a Vert.x 5 reverse proxy does (whole request body read, headers copied, upstream answer piped back; one instance per core, transport ${VX_TRANSPORT:-?}, pooled keep-alive client, no config, metrics or logging) on the gateway's JVM and flags (\`${GATEWAY_JAVA_OPTS:-none}\`) with a class-data archive made the gateway's way (a training run)$( [ ${#VX_CDS[@]} -gt 0 ] || echo ", which could not be made in this run"): what the platform alone costs, the floor under the gateway's numbers (the targets and *met* still compare the gateway with nginx)."; }
 
 x_of() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (b > 0 ? a / b : 0) }'; } # a / b
 
