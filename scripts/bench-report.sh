@@ -48,6 +48,7 @@ Taken by \`scripts/bench --streams-only$( [ "$QUICK" = 1 ] && echo " --quick")\`
 $(burst_rows)
 
 Startup runs of the gateway (ms): ${GW_STARTUPS[*]}; of the bare Vert.x proxy: ${VX_STARTUPS[*]}.
+
 $(vx_note)
 
 \`\`\`
