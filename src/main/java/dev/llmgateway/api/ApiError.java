@@ -42,6 +42,11 @@ public final class ApiError extends RuntimeException {
     return new ApiError(504, "api_error", "backend_timeout", null, message);
   }
 
+  /** The machine-readable code ({@code model_not_found}, ...), or null. */
+  public String code() {
+    return code;
+  }
+
   public int status() {
     return status;
   }

@@ -47,6 +47,15 @@ public record Backend(
         maxConcurrent, timeoutMs, serves, idleStopMs, startupTimeoutMs, endpoints);
   }
 
+  /**
+   * A llama.cpp model this gateway has no entry for but another gateway of its cluster runs, reached
+   * through that gateway's API at {@code host:port} (which resolves {@code id} itself).
+   */
+  public static Backend onAnotherNode(String id, String host, int port, long timeoutMs) {
+    return new Backend("local_models/" + id, id, Kind.LLAMA_CPP, host, port, id, null, null, 1, timeoutMs,
+        Serves.ANYTHING, 0, 0, List.of());
+  }
+
   /** What a backend answers: a llama-server runs for embeddings, for reranking or for generation. */
   public enum Serves {
     ANYTHING, GENERATION, EMBEDDINGS, RERANK

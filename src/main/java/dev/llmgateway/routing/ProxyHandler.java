@@ -59,16 +59,26 @@ final class ProxyHandler {
         record.stream |= OllamaApiRequests.check(endpoint, body);
         record.bytesIn = ar.result().length();
         ModelCatalog current = catalog.get();
-        RoutePlanner.Plan plan = RoutePlanner.plan(current, endpoint, body, call.request().getHeader("X-LLM-Route"));
+        GatewaySettings now = current.config().gateway();
+        RoutePlanner.Plan plan;
+        try {
+          plan = RoutePlanner.plan(current, endpoint, body, call.request().getHeader("X-LLM-Route"));
+        } catch (ApiError unknown) {
+          // No entry here: another node of the cluster may run a model of that name.
+          NodeDirectory.Node node = "model_not_found".equals(unknown.code()) ? unknownHere(call, body.model()) : null;
+          if (node == null) {
+            throw unknown;
+          }
+          Backend there = Backend.onAnotherNode(stripRef(body.model()), node.host(), node.port(), now.requestTimeoutMs());
+          forward(call, endpoint, body, node, there, now, () -> call.fail(unknown));
+          return;
+        }
         Runnable here = () -> new Dispatch(call, services, endpoint, body, current.config(), plan, record).start();
         NodeDirectory.Node node = elsewhere(call, plan.primary());
         if (node == null) {
           here.run();
         } else {
-          GatewaySettings now = current.config().gateway();
-          new NodeForward(call, cluster.client(), cluster.nodes(), node,
-              NodeForward.attempt(call, plan.primary(), node, endpoint, body, now.connectTimeoutMs()),
-              NodeForward.tls(now.tls()), here).start();
+          forward(call, endpoint, body, node, plan.primary(), now, here);
         }
       } catch (ApiError e) {
         call.fail(e);
@@ -94,6 +104,26 @@ final class ProxyHandler {
       return null;
     }
     return cluster.nodes().running(backend.id());
+  }
+
+  private void forward(ApiCall call, Endpoint endpoint, RequestBody body, NodeDirectory.Node node,
+      Backend backend, GatewaySettings now, Runnable orHere) {
+    new NodeForward(call, cluster.client(), cluster.nodes(), node,
+        NodeForward.attempt(call, backend, node, endpoint, body, now.connectTimeoutMs()),
+        NodeForward.tls(now.tls()), orHere).start();
+  }
+
+  /** Another node running a llama.cpp model this node has no entry for (by id, or local_models/id). */
+  private NodeDirectory.Node unknownHere(ApiCall call, String model) {
+    if (cluster.nodes().self() == null || model == null || model.isEmpty()
+        || call.request().getHeader(ClusterBus.FORWARDED_BY_HEADER) != null) {
+      return null;
+    }
+    return cluster.nodes().running(stripRef(model));
+  }
+
+  private static String stripRef(String model) {
+    return model.startsWith("local_models/") ? model.substring("local_models/".length()) : model;
   }
 
   /** A body we stopped reading: answer, then close, since unread bytes may still be on the wire. */

@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Two gateways of one cluster (clustered Vert.x instances in this JVM, joined on loopback) with the
  * same llama.cpp model in their llm.yml: once it is loaded on A, a request for it on B is served by
  * A (B does not load a second copy), streamed, with {@code X-LLM-Node}, under B's and A's client
- * keys; both nodes' {@code /admin/models} say where it runs. When A unloads it, B serves it itself.
+ * keys; both nodes' {@code /admin/models} say where it runs. A model only A has an entry for is
+ * served by A through B while A runs it. When A unloads the shared one, B serves it itself.
  */
 @Tag("cluster")
 class ClusterForwardTest {
@@ -42,7 +43,7 @@ class ClusterForwardTest {
     }
   }
 
-  private static String config(Path llamaServer, int modelPort) {
+  private static String config(Path llamaServer, int modelPort, String more) {
     return """
         model_path: models
         gateway:
@@ -55,7 +56,8 @@ class ClusterForwardTest {
           - id: tiny
             path: tiny.gguf
             port: %2$d
-        """.formatted(llamaServer, modelPort, KEY);
+        %4$s
+        """.formatted(llamaServer, modelPort, KEY, more.indent(2).stripTrailing());
   }
 
   @Test
@@ -75,9 +77,13 @@ class ClusterForwardTest {
         Files.createDirectories(dir.resolve(node).resolve("models"));
         Files.writeString(dir.resolve(node).resolve("models/tiny.gguf"), "load_ms=100\n");
       }
-      GatewayHarness gatewayA = GatewayHarness.start(a, dir.resolve("a"), config(llamaServer, freePort()), Map.of(),
+      GatewayHarness gatewayA = GatewayHarness.start(a, dir.resolve("a"), config(llamaServer, freePort(), """
+          - id: only-on-a
+            path: tiny.gguf
+            port: %d
+          """.formatted(freePort())), Map.of(),
           new Gateway.ClusterNode(nameA, "127.0.0.1"));
-      GatewayHarness gatewayB = GatewayHarness.start(b, dir.resolve("b"), config(llamaServer, freePort()), Map.of(),
+      GatewayHarness gatewayB = GatewayHarness.start(b, dir.resolve("b"), config(llamaServer, freePort(), ""), Map.of(),
           new Gateway.ClusterNode(nameB, "127.0.0.1"));
       TestHttp httpA = new TestHttp(a, gatewayA.port());
       TestHttp httpB = new TestHttp(b, gatewayB.port());
@@ -119,6 +125,17 @@ class ClusterForwardTest {
       assertEquals(List.of(nameA), nodesOf(httpA));
       assertEquals(nameA, httpA.get("/admin/models").json().getString("node"));
       assertEquals(nameB, httpB.get("/admin/models").json().getString("node"));
+
+      // A model B has no entry for: unknown on B until A runs it, then served by A through B.
+      TestHttp.Answer unknown = httpB.postJson("/v1/chat/completions", TestHttp.chat("only-on-a", false), key);
+      assertEquals(404, unknown.status(), unknown.body());
+      assertEquals("model_not_found", unknown.error().getString("code"));
+      assertEquals(200, httpA.postJson("/admin/models/only-on-a/load", "{}").status());
+      Async.until("B hears that A runs only-on-a", () -> {
+        TestHttp.Answer answer = Async.quietly(() -> httpB.postJson("/v1/chat/completions",
+            TestHttp.chat("only-on-a", false), key));
+        return answer != null && answer.status() == 200 && nameA.equals(answer.headers().get("X-LLM-Node"));
+      }, JOIN);
 
       // Unloaded on A: B serves it itself (loading it there).
       assertEquals(200, httpA.postJson("/admin/models/tiny/unload", "{}").status());

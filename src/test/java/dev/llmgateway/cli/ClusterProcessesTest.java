@@ -84,6 +84,7 @@ class ClusterProcessesTest {
             "--cluster-port", Integer.toString(cluster[i]))
             .redirectErrorStream(true).redirectOutput(home.resolve("out.log").toFile());
         pb.environment().put("XDG_STATE_HOME", home.resolve("state").toString());
+        pb.environment().remove("LLAMA_SERVER"); // the suite's real one (CI) would beat the file's fake
         nodes.add(pb.start());
       }
       List<TestHttp> clients = new ArrayList<>();
