@@ -9,7 +9,8 @@ package dev.llmgateway.bus;
  *       loaded / stopped; failures carry an ApiError ({@link BusErrors})</li>
  *   <li>{@link #STATES} (published on change) → {@code {"models":[{"id","state","bytes","device","n_ctx"}]}},
  *       what {@code /v1/models} shows, plus {@code "external": true} for a server the gateway found
- *       running and did not start; {@link #STATES_NOW} answers the same on request</li>
+ *       running and did not start and {@code "slots"} once the server said how many requests it
+ *       takes at once; {@link #STATES_NOW} answers the same on request</li>
  * </ul>
  * {@code state} is {@code loaded}, {@code loading}, {@code unloaded} or {@code failed}; {@code last_used}
  * is an ISO-8601 instant or null.

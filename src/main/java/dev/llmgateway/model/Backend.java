@@ -29,6 +29,9 @@ public record Backend(
     endpoints = List.copyOf(endpoints);
   }
 
+  /** {@code maxConcurrent} of a llama.cpp entry with no limit configured: as many as its server has slots. */
+  public static final int SERVER_SLOTS = 0;
+
   /** One server of a pool ({@code endpoints:}), with its share of the requests. */
   public record Target(String host, int port, int weight) {
     public String authority() {

@@ -239,7 +239,8 @@ public final class ModelCatalog {
 
   /**
    * An entry's max_concurrent, else llm_max_concurrent_local, else what the server itself takes:
-   * llama-server serves its {@code parallel} slots (1 unless set), Ollama queues by itself.
+   * llama-server serves its {@code parallel} slots (when not set, as many as the server reports:
+   * {@link Backend#SERVER_SLOTS}), Ollama queues by itself.
    */
   private int limit(LocalModel m) {
     ConcurrencySettings c = config.gateway().concurrency();
@@ -253,6 +254,6 @@ public final class ModelCatalog {
       return ConcurrencySettings.DEFAULT_OLLAMA;
     }
     Integer parallel = config.llamaCpp().parallel();
-    return parallel != null && parallel > 0 ? parallel : 1;
+    return parallel != null && parallel > 0 ? parallel : Backend.SERVER_SLOTS;
   }
 }

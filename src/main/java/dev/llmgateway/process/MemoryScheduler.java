@@ -501,7 +501,7 @@ final class MemoryScheduler {
   /** One model's load state as clients see it. */
   /** {@code external}: a server the gateway found running and did not start (never stopped by it). */
   record ModelView(String id, String device, long bytes, String state, Long lastUsed, long nCtx,
-      int queued, int inFlight, boolean external) {
+      int queued, int inFlight, boolean external, int slots) {
   }
 
   List<ModelView> models() {
@@ -509,7 +509,7 @@ final class MemoryScheduler {
     for (Slot s : slots.values()) {
       out.add(new ModelView(s.plan.id(), s.plan.device(), s.plan.bytes(), loadState(s),
           s.lastUsed == 0 ? null : s.lastUsed, s.plan.nCtx(), s.waiting.size(), s.runner.inFlight(),
-          s.runner.state() == ProcessState.EXTERNAL));
+          s.runner.state() == ProcessState.EXTERNAL, s.runner.serverSlots()));
     }
     return out;
   }

@@ -256,6 +256,9 @@ final class MemoryService {
     scheduler.models().forEach(m -> {
       JsonObject state = new JsonObject().put("id", m.id()).put("state", m.state())
           .put("bytes", m.bytes()).put("device", m.device()).put("n_ctx", m.nCtx());
+      if (m.slots() > 0) {
+        state.put("slots", m.slots()); // what the routers admit when no limit is configured
+      }
       if (m.external()) {
         state.put("external", true); // the routers need not ask before each request (SupervisedGate)
       }

@@ -21,6 +21,11 @@ interface Schedulable {
 
   int inFlight();
 
+  /** How many requests its server takes at once, as it says ({@code /props} total_slots); 0 until known. */
+  default int serverSlots() {
+    return 0;
+  }
+
   long startupTimeoutMs();
 
   /** Whether the model holds memory in this state (a child still exiting does; a crashed one waiting to restart too). */

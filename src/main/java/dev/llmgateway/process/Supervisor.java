@@ -59,6 +59,7 @@ final class Supervisor implements Schedulable {
   private int restarts;
   private Integer lastExitCode;
   private int inFlight;
+  private int serverSlots;
   private long lastActivity = System.currentTimeMillis();
 
   /** The restart policy and the stop grace period, from the gateway settings. */
@@ -88,6 +89,11 @@ final class Supervisor implements Schedulable {
   @Override
   public int inFlight() {
     return inFlight;
+  }
+
+  @Override
+  public int serverSlots() {
+    return serverSlots;
   }
 
   ChildSpec spec() {
@@ -322,6 +328,7 @@ final class Supervisor implements Schedulable {
               System.currentTimeMillis() - startedAt);
           states.moveTo(ProcessState.RUNNING, null);
           states.ready();
+          askSlots(gen);
         }
       } else {
         timerId = vertx.setTimer(HEALTH_POLL_MS, t -> pollHealth(gen, external));
@@ -333,6 +340,7 @@ final class Supervisor implements Schedulable {
     states.moveTo(ProcessState.EXTERNAL, "a " + spec.kind().program() + " the gateway did not start "
         + "already serves " + spec.authority() + "; using it");
     states.ready();
+    askSlots(states.generation());
     // Stopped when the state leaves external (see changed), which every newer generation does first.
     externalWatch = new ExternalServerWatch(vertx, () -> PortProbe.probe(probeClient, spec),
         ExternalServerWatch.CHECK_MS, ExternalServerWatch.RETRY_MS, () -> {
@@ -410,6 +418,31 @@ final class Supervisor implements Schedulable {
       vertx.cancelTimer(timerId);
       timerId = -1;
     }
+  }
+
+  /**
+   * How many requests a llama-server takes at once ({@code --parallel}, auto = 4 by default): the
+   * gateway admits that many when no limit is configured. A server without {@code /props} (an old
+   * build) or an answer without {@code total_slots} leaves it unknown: one at a time.
+   */
+  private void askSlots(int gen) {
+    if (spec.kind() != ChildSpec.Kind.LLAMA_SERVER) {
+      return;
+    }
+    JsonCall.send(probeClient, spec.host(), spec.port(), io.vertx.core.http.HttpMethod.GET, "/props", null, 5000)
+        .onSuccess(body -> {
+          int slots;
+          try {
+            slots = new JsonObject(body).getInteger("total_slots", 0);
+          } catch (RuntimeException unreadable) {
+            return;
+          }
+          if (states.isCurrent(gen) && slots > 0 && slots != serverSlots) {
+            serverSlots = slots;
+            LOG.info("{} takes {} request(s) at once (its slots)", spec.id(), slots);
+            host.changed(this);
+          }
+        });
   }
 
   /** Published on every change; an external server is watched only while the state says so. */

@@ -24,7 +24,7 @@ final class Dispatch {
 
   /** What every request of a router instance shares. */
   record Services(Adapters adapters, SupervisedGate gate, ConcurrencyLimiter limiter,
-      GatewayMetrics metrics, EndpointPools pools) {
+      GatewayMetrics metrics, EndpointPools pools, LoadStates states) {
   }
 
   private static final Logger LOG = LoggerFactory.getLogger(Dispatch.class);
@@ -73,7 +73,9 @@ final class Dispatch {
     record.target(backend, route);
     var queue = config.gateway().concurrency();
     services.metrics().queueDepth(backend.id(), () -> services.limiter().queued(backend.ref()));
-    ticket = services.limiter().acquire(backend.ref(), backend.maxConcurrent(), queue.queueMaxLength(),
+    int limit = backend.maxConcurrent() != Backend.SERVER_SLOTS ? backend.maxConcurrent()
+        : services.states().slots(backend.id());
+    ticket = services.limiter().acquire(backend.ref(), limit, queue.queueMaxLength(),
         queue.queueTimeoutMs());
     ConcurrencyLimiter.Ticket mine = ticket;
     mine.permit().onComplete(granted -> {

@@ -46,6 +46,13 @@ final class LoadStates {
         .map(m -> m.getString("id")).sorted().toList();
   }
 
+  /** How many requests the model's server takes at once, as it said; 1 until it has. */
+  int slots(String id) {
+    JsonObject m = models.get(id);
+    Integer slots = m == null ? null : m.getInteger("slots");
+    return slots == null || slots < 1 ? 1 : slots;
+  }
+
   /** {@code {"id","state","bytes","device","n_ctx"}} of a model, or null when it is not scheduled. */
   JsonObject of(String id) {
     return models.get(id);

@@ -60,8 +60,12 @@ final class ModelsHandler {
       // The shape llama-server's router mode and llama-swap answer, which Open WebUI reads.
       out.put("status", new JsonObject().put("value", load.getString("state")));
       if (load.getValue("bytes") != null) {
-        out.put("meta", new JsonObject().put("memory_bytes", load.getLong("bytes"))
-            .put("device", load.getString("device")).put("n_ctx", load.getLong("n_ctx")));
+        JsonObject meta = new JsonObject().put("memory_bytes", load.getLong("bytes"))
+            .put("device", load.getString("device")).put("n_ctx", load.getLong("n_ctx"));
+        if (load.getValue("slots") != null) {
+          meta.put("slots", load.getInteger("slots")); // requests its server takes at once
+        }
+        out.put("meta", meta);
       }
     }
     return out;

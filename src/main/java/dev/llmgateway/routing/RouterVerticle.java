@@ -174,7 +174,7 @@ public final class RouterVerticle extends VerticleBase {
     RequestLog requestLog = new RequestLog(metrics, () -> catalog.get().config().gateway().requestLog());
     ClientKeys clientKeys = new ClientKeys(() -> catalog.get().config().gateway().apiKeys());
     ProxyHandler proxy = new ProxyHandler(
-        new Dispatch.Services(new Adapters(client, new BackendKeys(env), apis), gate, limiter, metrics, pools), catalog,
+        new Dispatch.Services(new Adapters(client, new BackendKeys(env), apis), gate, limiter, metrics, pools, loadStates), catalog,
         new ProxyHandler.Cluster(nodes, loadStates, client));
     Cors cors = new Cors(() -> catalog.get().config().gateway().corsOrigins());
     Router router = router(catalog, requestLog, cors, clientKeys);

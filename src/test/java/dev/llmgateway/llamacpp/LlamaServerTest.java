@@ -164,6 +164,13 @@ class LlamaServerTest {
     assertEquals("running", row.getString("state"));
     assertEquals(new JsonArray().add("main"), row.getJsonArray("roles"));
     assertTrue(http.get("/v1/models").body().contains("\"tiny\""));
+
+    // No limit configured: the gateway admits as many requests at once as the server has slots.
+    int slots = new TestHttp(vertx, port).get("/props").json().getInteger("total_slots");
+    System.out.printf("llama-server: %d slot(s) with the gateway's default flags%n", slots);
+    Async.until("/v1/models shows the server's slots", () -> Integer.valueOf(slots).equals(Async.quietly(
+        () -> http.get("/v1/models").json().getJsonArray("data").getJsonObject(0).getJsonObject("meta")
+            .getInteger("slots"))));
   }
 
   @Test

@@ -202,6 +202,43 @@ class ProcessSupervisionTest {
     assertEquals(200, chat(http, "idle").status(), "started again by the next request");
   }
 
+  /**
+   * No limit configured: the gateway admits as many requests at once as the server has slots (the
+   * fake reports 4 in /props, as llama-server's auto default), not one at a time. The requests are
+   * held by the fake's slow chunks, so "4 in flight at once" is reached or never is.
+   */
+  @Test
+  void admitsAsManyRequestsAtOnceAsTheServerHasSlots(Vertx vertx) throws Exception {
+    model("slow.gguf", "load_ms=50\nchunk_delay_ms=1500");
+    GatewayHarness gw = GatewayHarness.start(vertx, dir, config(entry("slow", "slow.gguf", freePort(), null),
+        "main_llm_mode: local\nmain_llm_local: local_models/slow"), Map.of());
+    TestHttp http = new TestHttp(vertx, gw.port());
+    awaitState(http, "slow", "running");
+    // The routers learn the slots once the server has said them (/v1/models shows them).
+    Async.until("the server's slots are known", () -> Boolean.TRUE.equals(Async.quietly(() -> slotsKnown(http))));
+    List<TestHttp.Stream> streams = new java.util.ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      streams.add(http.openStream("/v1/chat/completions", TestHttp.chat("slow", true)));
+    }
+    Async.until("four requests in flight at the server at once",
+        () -> Integer.valueOf(4).equals(Async.quietly(() -> http.process("slow").getInteger("in_flight"))));
+    for (TestHttp.Stream stream : streams) {
+      assertTrue(stream.rest().endsWith("data: [DONE]\n\n"));
+    }
+  }
+
+  /** What the process verticle publishes to the routers says how many slots the server has. */
+  private static boolean slotsKnown(TestHttp http) throws Exception {
+    JsonArray data = http.get("/v1/models").json().getJsonArray("data");
+    for (int i = 0; i < data.size(); i++) {
+      JsonObject meta = data.getJsonObject(i).getJsonObject("meta");
+      if (meta != null && meta.getInteger("slots", 0) == 4) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   @Test
   void keepsAModelWithARequestInFlightRunning(Vertx vertx) throws Exception {
     model("slow.gguf", "load_ms=50\nchunk_delay_ms=1000");

@@ -24,6 +24,7 @@ public final class FakeLlamaServer extends FakeBackend {
   private volatile List<String> words = List.of("Hello", " from", " llama", ".cpp");
   private volatile boolean anthropic = true;
   private volatile boolean reranking;
+  private volatile int slots = 4;
 
   public FakeLlamaServer(Vertx vertx, String modelFile) {
     super(vertx);
@@ -55,6 +56,12 @@ public final class FakeLlamaServer extends FakeBackend {
     return this;
   }
 
+  /** Its {@code --parallel} slots, as {@code /props} reports them ({@code total_slots}; 4 when auto, as the real one). */
+  public FakeLlamaServer slots(int value) {
+    slots = value;
+    return this;
+  }
+
   public FakeLlamaServer words(List<String> value) {
     words = List.copyOf(value);
     return this;
@@ -72,6 +79,8 @@ public final class FakeLlamaServer extends FakeBackend {
       }
     });
     router.get("/health").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "ok")));
+    router.get("/props").handler(ctx -> json(ctx, 200, new JsonObject().put("total_slots", slots)
+        .put("model_path", modelFile)));
     // As the real one: an Ollama-style "models" list next to OpenAI's "data", whose entries carry a meta block.
     router.get("/v1/models").handler(ctx -> json(ctx, 200, new JsonObject()
         .put("models", new JsonArray().add(new JsonObject().put("name", modelFile).put("model", modelFile)

@@ -89,6 +89,8 @@ public final class FakeLlamaServerMain {
     }
     FakeLlamaServer server = new FakeLlamaServer(vertx, alias);
     server.chunkDelayMs(chunkDelayMs);
+    int parallel = Integer.parseInt(flags.getOrDefault("--parallel", flags.getOrDefault("-np", "-1")));
+    server.slots(parallel > 0 ? parallel : 4); // -1 = auto: 4 slots, as llama-server
     server.loading(loadMs > 0).embeddings(flags.containsKey("--embedding") || flags.containsKey("--embeddings"));
     server.onRequest(r -> System.out.println("srv  log_server_r: request: " + r.method() + " " + r.path()));
     server.start(host, port).onComplete(ar -> {
