@@ -3,8 +3,8 @@ package dev.llmgateway.bus;
 /**
  * Event-bus addresses of the process verticle (JSON bodies). It publishes {@link #STATUS} on every
  * state change and each output line on {@code llm.process.log.<id>}; it answers {@link #LIST},
- * {@link #ACQUIRE} (replies when the model can take the request, counting it in flight until
- * {@link #RELEASE}; {@code "refused": true} says the port just refused a connection),
+ * {@link #ACQUIRE} (replies {@code {"id","state","slots"}} when the model can take the request — slots:
+ * how many its server takes at once, 0 when unknown — counting it in flight until {@link #RELEASE}; {@code "refused": true} says the port just refused a connection),
  * {@link #COMMAND} and {@link #LOGS}.
  */
 public final class ProcessBus {

@@ -193,7 +193,8 @@ public final class ProcessVerticle extends VerticleBase {
       before.compose(v -> scheduled ? memory.scheduler().acquire(s.id()) : legacyAcquire(s))
           .onComplete(ar -> {
             if (ar.succeeded()) {
-              msg.reply(new JsonObject().put("id", s.id()).put("state", s.state().label()));
+              msg.reply(new JsonObject().put("id", s.id()).put("state", s.state().label())
+                  .put("slots", s.serverSlots()));
             } else if (ar.cause() instanceof ApiError) {
               BusErrors.fail(msg, ar.cause());
             } else if (ar.cause() instanceof java.util.concurrent.TimeoutException) {

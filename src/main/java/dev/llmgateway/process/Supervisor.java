@@ -263,7 +263,11 @@ final class Supervisor implements Schedulable {
         return;
       }
       switch (ar.result()) {
-        case READY -> becomeExternal();
+        case READY -> learnSlots().onComplete(v -> {
+          if (states.isCurrent(gen)) {
+            becomeExternal();
+          }
+        });
         case LOADING -> pollHealth(gen, true);
         case OTHER -> fail("port " + spec.port() + " on " + spec.host() + " is in use by another "
             + "program; stop it or give " + spec.id() + " another port");
@@ -320,16 +324,21 @@ final class Supervisor implements Schedulable {
         return;
       }
       if (ar.result() == PortProbe.Result.READY) {
-        if (external) {
-          becomeExternal();
-        } else {
-          lastActivity = System.currentTimeMillis();
-          LOG.info("{} is ready on {} after {} ms", spec.id(), spec.authority(),
-              System.currentTimeMillis() - startedAt);
-          states.moveTo(ProcessState.RUNNING, null);
-          states.ready();
-          askSlots(gen);
-        }
+        // Its slots first: the requests let through at "ready" are told how many may go at once.
+        learnSlots().onComplete(v -> {
+          if (!states.isCurrent(gen) || states.state() != ProcessState.STARTING) {
+            return;
+          }
+          if (external) {
+            becomeExternal();
+          } else {
+            lastActivity = System.currentTimeMillis();
+            LOG.info("{} is ready on {} after {} ms{}", spec.id(), spec.authority(),
+                System.currentTimeMillis() - startedAt, serverSlots > 0 ? ", " + serverSlots + " slot(s)" : "");
+            states.moveTo(ProcessState.RUNNING, null);
+            states.ready();
+          }
+        });
       } else {
         timerId = vertx.setTimer(HEALTH_POLL_MS, t -> pollHealth(gen, external));
       }
@@ -340,7 +349,6 @@ final class Supervisor implements Schedulable {
     states.moveTo(ProcessState.EXTERNAL, "a " + spec.kind().program() + " the gateway did not start "
         + "already serves " + spec.authority() + "; using it");
     states.ready();
-    askSlots(states.generation());
     // Stopped when the state leaves external (see changed), which every newer generation does first.
     externalWatch = new ExternalServerWatch(vertx, () -> PortProbe.probe(probeClient, spec),
         ExternalServerWatch.CHECK_MS, ExternalServerWatch.RETRY_MS, () -> {
@@ -421,28 +429,26 @@ final class Supervisor implements Schedulable {
   }
 
   /**
-   * How many requests a llama-server takes at once ({@code --parallel}, auto = 4 by default): the
-   * gateway admits that many when no limit is configured. A server without {@code /props} (an old
-   * build) or an answer without {@code total_slots} leaves it unknown: one at a time.
+   * How many requests a llama-server takes at once ({@code --parallel}, auto = 4 by default), asked
+   * before it is declared ready: the gateway admits that many when no limit is configured. A server
+   * without {@code /props} (an old build), or one that does not say, leaves it unknown (one at a
+   * time). Always completes, within 2 s.
    */
-  private void askSlots(int gen) {
+  private Future<Void> learnSlots() {
     if (spec.kind() != ChildSpec.Kind.LLAMA_SERVER) {
-      return;
+      return Future.succeededFuture();
     }
-    JsonCall.send(probeClient, spec.host(), spec.port(), io.vertx.core.http.HttpMethod.GET, "/props", null, 5000)
-        .onSuccess(body -> {
-          int slots;
+    return JsonCall.send(probeClient, spec.host(), spec.port(), io.vertx.core.http.HttpMethod.GET, "/props",
+            null, 2000)
+        .map(body -> {
           try {
-            slots = new JsonObject(body).getInteger("total_slots", 0);
+            serverSlots = Math.max(0, new JsonObject(body).getInteger("total_slots", 0));
           } catch (RuntimeException unreadable) {
-            return;
+            serverSlots = 0;
           }
-          if (states.isCurrent(gen) && slots > 0 && slots != serverSlots) {
-            serverSlots = slots;
-            LOG.info("{} takes {} request(s) at once (its slots)", spec.id(), slots);
-            host.changed(this);
-          }
-        });
+          return (Void) null;
+        })
+        .otherwiseEmpty();
   }
 
   /** Published on every change; an external server is watched only while the state says so. */

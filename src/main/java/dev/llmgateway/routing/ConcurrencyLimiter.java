@@ -96,6 +96,17 @@ public final class ConcurrencyLimiter {
     return slots.computeIfAbsent(key, k -> new Slots()).acquire(key, limit, maxQueue, maxWaitMs);
   }
 
+  /**
+   * The limit of {@code key} is now {@code limit} (a server said it takes that many at once): the
+   * waiters it leaves room for go in now, in order, instead of one per request that ends.
+   */
+  public void widen(String key, int limit) {
+    Slots s = slots.get(key);
+    if (s != null) {
+      s.widen(limit);
+    }
+  }
+
   private final class Slots {
     private final ArrayDeque<Waiter> queue = new ArrayDeque<>();
     private int active;
@@ -136,6 +147,20 @@ public final class ConcurrencyLimiter {
         }
       });
       return new Ticket(waiter.promise.future(), () -> cancel(waiter), System.nanoTime());
+    }
+
+    void widen(int limit) {
+      java.util.List<Waiter> admitted = new java.util.ArrayList<>();
+      synchronized (this) {
+        while (active < limit && !queue.isEmpty()) {
+          admitted.add(queue.pollFirst());
+          active++;
+        }
+      }
+      for (Waiter w : admitted) {
+        vertx.cancelTimer(w.timer);
+        w.complete(permit(), null); // a cancelled waiter gives the slot straight back
+      }
     }
 
     private void cancel(Waiter waiter) {

@@ -100,6 +100,10 @@ final class Dispatch {
       admission.onComplete(admitted -> {
         if (admitted.succeeded()) {
           lease = admitted.result();
+          if (backend.maxConcurrent() == Backend.SERVER_SLOTS && lease.slots() > 1) {
+            // A server that just started says how many it takes: let those waiting behind this one in.
+            services.limiter().widen(backend.ref(), lease.slots());
+          }
         }
         if (clientGone) {
           releaseSlot();

@@ -25,6 +25,11 @@ final class SupervisedGate {
     Lease NONE = () -> { };
 
     void release();
+
+    /** How many requests the server takes at once, as it said when it let this one in; 0 when unknown. */
+    default int slots() {
+      return 0;
+    }
   }
 
   private final Vertx vertx;
@@ -63,7 +68,8 @@ final class SupervisedGate {
     JsonObject id = new JsonObject().put("id", backend.id());
     return vertx.eventBus().<JsonObject>request(ProcessBus.ACQUIRE, id.copy().put("refused", refused),
             new DeliveryOptions().setSendTimeout(wait + 5000))
-        .map(reply -> once(() -> vertx.eventBus().send(ProcessBus.RELEASE, id)))
+        .map(reply -> once(() -> vertx.eventBus().send(ProcessBus.RELEASE, id),
+            reply.body().getInteger("slots", 0)))
         .recover(err -> Future.failedFuture(unavailable(backend, err)));
   }
 
@@ -73,9 +79,14 @@ final class SupervisedGate {
   }
 
   /** Released at most once, however many ways the request ends. */
-  private static Lease once(Runnable release) {
+  private static Lease once(Runnable release, int slots) {
     return new Lease() {
       private boolean released;
+
+      @Override
+      public int slots() {
+        return slots;
+      }
 
       @Override
       public void release() {

@@ -204,27 +204,27 @@ class ProcessSupervisionTest {
 
   /**
    * No limit configured: the gateway admits as many requests at once as the server has slots (the
-   * fake reports 4 in /props, as llama-server's auto default), not one at a time. The requests are
+   * fake reports 4 in /props, as llama-server's auto default), not one at a time — also the four
+   * that arrive together while the model is still stopped and wait for its start. The requests are
    * held by the fake's slow chunks, so "4 in flight at once" is reached or never is.
    */
   @Test
   void admitsAsManyRequestsAtOnceAsTheServerHasSlots(Vertx vertx) throws Exception {
     model("slow.gguf", "load_ms=50\nchunk_delay_ms=1500");
-    GatewayHarness gw = GatewayHarness.start(vertx, dir, config(entry("slow", "slow.gguf", freePort(), null),
-        "main_llm_mode: local\nmain_llm_local: local_models/slow"), Map.of());
+    GatewayHarness gw = GatewayHarness.start(vertx, dir, config(entry("slow", "slow.gguf", freePort(), null), ""),
+        Map.of());
     TestHttp http = new TestHttp(vertx, gw.port());
-    awaitState(http, "slow", "running");
-    // The routers learn the slots once the server has said them (/v1/models shows them).
-    Async.until("the server's slots are known", () -> Boolean.TRUE.equals(Async.quietly(() -> slotsKnown(http))));
-    List<TestHttp.Stream> streams = new java.util.ArrayList<>();
-    for (int i = 0; i < 4; i++) {
-      streams.add(http.openStream("/v1/chat/completions", TestHttp.chat("slow", true)));
+    List<Future<String>> answers = new ArrayList<>();
+    for (int i = 0; i < 4; i++) { // all four before the model has started
+      answers.add(http.raw().request(HttpMethod.POST, "/v1/chat/completions")
+          .compose(req -> req.putHeader("Content-Type", "application/json").send(TestHttp.chat("slow", true))
+              .compose(resp -> resp.body().map(b -> b.toString()))));
     }
     Async.until("four requests in flight at the server at once",
         () -> Integer.valueOf(4).equals(Async.quietly(() -> http.process("slow").getInteger("in_flight"))));
-    for (TestHttp.Stream stream : streams) {
-      assertTrue(stream.rest().endsWith("data: [DONE]\n\n"));
-    }
+    Async.await("every answer", Future.all(answers), Duration.ofSeconds(60));
+    answers.forEach(f -> assertTrue(f.result().endsWith("data: [DONE]\n\n"), f.result()));
+    assertTrue(slotsKnown(http), "/v1/models shows the server's 4 slots");
   }
 
   /** What the process verticle publishes to the routers says how many slots the server has. */

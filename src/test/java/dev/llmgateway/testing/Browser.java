@@ -112,7 +112,10 @@ public final class Browser implements AutoCloseable {
   /** Waits (up to 15 s) until the condition gives a non-null, non-false value, and returns it. */
   public <T> T await(String what, Function<WebDriver, T> condition) {
     try {
-      return new WebDriverWait(driver, WAIT, Duration.ofMillis(50)).withMessage(what).until(condition);
+      // An element the page redrew between finding it and reading it: read again (the views redraw
+      // rows as states change; seen failing a CI run once).
+      return new WebDriverWait(driver, WAIT, Duration.ofMillis(50)).withMessage(what)
+          .ignoring(StaleElementReferenceException.class).until(condition);
     } catch (RuntimeException e) {
       throw new AssertionError(what + " — not within " + WAIT.toSeconds() + " s. Browser console:\n"
           + console() + "\nPage text:\n" + text("body"), e);
