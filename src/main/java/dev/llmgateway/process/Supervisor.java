@@ -196,12 +196,12 @@ final class Supervisor implements Schedulable {
         states.moveTo(ProcessState.STOPPING, reason);
         ChildProcess dying = child;
         int gen = states.generation();
-        dying.terminate();
+        signal(dying::terminate);
         timerId = vertx.setTimer(Math.max(1, limits.stopGraceMs()), t -> {
           if (states.isCurrent(gen) && child == dying) {
             LOG.warn("{} (pid {}) did not exit within {} ms of SIGTERM; killing it", spec.id(),
                 dying.pid(), limits.stopGraceMs());
-            dying.kill();
+            signal(dying::kill);
           }
         });
         return stopped.future();
@@ -298,8 +298,9 @@ final class Supervisor implements Schedulable {
     host.launch(spec, this::onLine).onComplete(ar -> {
       if (!states.isCurrent(gen)) {
         if (ar.succeeded()) {
-          ar.result().kill();
-          host.forget(ar.result());
+          ChildProcess late = ar.result();
+          signal(late::kill);
+          host.forget(late);
         }
         return;
       }
@@ -405,10 +406,21 @@ final class Supervisor implements Schedulable {
     });
   }
 
+  /**
+   * Sends a signal on a worker thread: finding what the child started scans every process of the
+   * machine (/proc), which must not hold the event loop.
+   */
+  private void signal(Runnable send) {
+    vertx.executeBlocking(() -> {
+      send.run();
+      return null;
+    }, false);
+  }
+
   private void fail(String why) {
     states.newGeneration();
     if (child != null) {
-      child.kill();
+      signal(child::kill);
       host.forget(child);
       child = null;
     }

@@ -408,7 +408,13 @@ class ProcessSupervisionTest {
     Process first = gateway.start();
     long orphan = -1;
     try {
-      Async.until(() -> Integer.valueOf(1).equals(Async.quietly(() -> spawns("main-model").size())));
+      try {
+        Async.until("the first gateway starts its main model",
+            () -> Integer.valueOf(1).equals(Async.quietly(() -> spawns("main-model").size())), Duration.ofSeconds(60));
+      } catch (AssertionError e) { // seen once in a loaded run: say what the first gateway printed
+        throw new AssertionError(e.getMessage() + "; the first gateway's output:\n"
+            + Files.readString(dir.resolve("first.log")), e);
+      }
       orphan = Long.parseLong(spawns("main-model").get(0).split(" ")[0]);
       long pid = orphan;
       first.destroyForcibly().waitFor(10, TimeUnit.SECONDS); // kill -9: no shutdown hook runs

@@ -337,9 +337,10 @@ class AnthropicMessagesTest {
     throw new AssertionError("no model " + id);
   }
 
-  /** The API requests a backend got (the supervisor's health probes left out). */
+  /** The API requests a backend got (the supervisor's health probes and slot question left out). */
   private static List<String> paths(FakeBackend backend) {
-    return backend.requests().stream().map(FakeBackend.Recorded::path).filter(p -> !p.equals("/health")).toList();
+    return backend.requests().stream().map(FakeBackend.Recorded::path)
+        .filter(p -> !p.equals("/health") && !p.equals("/props")).toList();
   }
 
   private static List<Sse> events(String body) {
