@@ -21,6 +21,9 @@ final class ProxyHandler {
   private final Dispatch.Services services;
   private final Supplier<ModelCatalog> catalog;
   private final Cluster cluster;
+  /** How to reach other nodes over TLS, made once per {@code gateway.tls} (an SSL context each is costly). */
+  private dev.llmgateway.config.TlsSettings nodeTlsOf;
+  private io.vertx.core.net.ClientSSLOptions nodeTls;
 
   /** What the proxy knows of the cluster: where models are loaded, here and on the other nodes. */
   record Cluster(NodeDirectory nodes, LoadStates here, HttpClient client) {
@@ -110,7 +113,15 @@ final class ProxyHandler {
       Backend backend, GatewaySettings now, Runnable orHere) {
     new NodeForward(call, cluster.client(), cluster.nodes(), node,
         NodeForward.attempt(call, backend, node, endpoint, body, now.connectTimeoutMs()),
-        NodeForward.tls(now.tls()), orHere).start();
+        nodeTls(now.tls()), orHere).start();
+  }
+
+  private io.vertx.core.net.ClientSSLOptions nodeTls(dev.llmgateway.config.TlsSettings tls) {
+    if (!tls.equals(nodeTlsOf)) {
+      nodeTlsOf = tls;
+      nodeTls = NodeForward.tls(tls);
+    }
+    return nodeTls;
   }
 
   /** Another node running a llama.cpp model this node has no entry for (by id, or local_models/id). */

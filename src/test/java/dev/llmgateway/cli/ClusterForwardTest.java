@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Two gateways of one cluster (clustered Vert.x instances in this JVM, joined on loopback) with the
  * same llama.cpp model in their llm.yml: once it is loaded on A, a request for it on B is served by
- * A (B does not load a second copy), streamed, with {@code X-LLM-Node}, under B's and A's client
+ * A (B does not load a second copy) over HTTPS, streamed, with {@code X-LLM-Node}, under B's and A's client
  * keys; both nodes' {@code /admin/models} say where it runs. A model only A has an entry for is
  * served by A through B while A runs it. When A unloads the shared one, B serves it itself.
  */
@@ -36,6 +36,8 @@ class ClusterForwardTest {
 
   private static final Duration JOIN = Duration.ofSeconds(90);
   private static final String KEY = "sk-cluster-key";
+  /** Both nodes serve HTTPS (gateway.tls): a request passed between them goes over TLS too. */
+  private static final Path TLS = Path.of("src/test/resources/tls").toAbsolutePath();
 
   private static int freePort() throws Exception {
     try (ServerSocket s = new ServerSocket(0)) {
@@ -48,6 +50,9 @@ class ClusterForwardTest {
         model_path: models
         gateway:
           api_keys: [%3$s]
+          tls:
+            cert: %5$s
+            key: %6$s
           stop_grace_seconds: 2
           shutdown_grace_seconds: 1
           llama_server:
@@ -57,7 +62,8 @@ class ClusterForwardTest {
             path: tiny.gguf
             port: %2$d
         %4$s
-        """.formatted(llamaServer, modelPort, KEY, more.indent(2).stripTrailing());
+        """.formatted(llamaServer, modelPort, KEY, more.indent(2).stripTrailing(), TLS.resolve("cert.pem"),
+        TLS.resolve("key.pem"));
   }
 
   @Test
@@ -85,8 +91,8 @@ class ClusterForwardTest {
           new Gateway.ClusterNode(nameA, "127.0.0.1"));
       GatewayHarness gatewayB = GatewayHarness.start(b, dir.resolve("b"), config(llamaServer, freePort(), ""), Map.of(),
           new Gateway.ClusterNode(nameB, "127.0.0.1"));
-      TestHttp httpA = new TestHttp(a, gatewayA.port());
-      TestHttp httpB = new TestHttp(b, gatewayB.port());
+      TestHttp httpA = TestHttp.https(a, gatewayA.port(), TLS.resolve("cert.pem"));
+      TestHttp httpB = TestHttp.https(b, gatewayB.port(), TLS.resolve("cert.pem"));
       Map<String, String> key = Map.of("Authorization", "Bearer " + KEY);
 
       // Loaded on A by a request there: A serves it, and says so.

@@ -30,9 +30,18 @@ public final class TestHttp {
   private final int port;
 
   public TestHttp(Vertx vertx, int port) {
-    this.client = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1")
-        .setDefaultPort(port));
+    this(vertx, port, new HttpClientOptions());
+  }
+
+  private TestHttp(Vertx vertx, int port, HttpClientOptions options) {
+    this.client = vertx.createHttpClient(options.setDefaultHost("127.0.0.1").setDefaultPort(port));
     this.port = port;
+  }
+
+  /** Over HTTPS to a gateway with {@code gateway.tls}, trusting the certificate in {@code certPem}. */
+  public static TestHttp https(Vertx vertx, int port, java.nio.file.Path certPem) {
+    return new TestHttp(vertx, port, new HttpClientOptions().setSsl(true)
+        .setTrustOptions(new io.vertx.core.net.PemTrustOptions().addCertPath(certPem.toString())));
   }
 
   public int port() {
