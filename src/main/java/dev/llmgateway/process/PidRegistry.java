@@ -33,9 +33,14 @@ final class PidRegistry {
   }
 
   synchronized void add(String id, ProcessHandle handle) {
-    children.put(handle.pid(), new JsonObject().put("id", id).put("pid", handle.pid())
+    JsonObject record = new JsonObject().put("id", id).put("pid", handle.pid())
         .put("start", handle.info().startInstant().map(Instant::toEpochMilli).orElse(0L))
-        .put("program", handle.info().command().orElse("")));
+        .put("program", handle.info().command().orElse(""));
+    long ticks = startTicks(handle.pid());
+    if (ticks >= 0) {
+      record.put("start_ticks", ticks);
+    }
+    children.put(handle.pid(), record);
     save();
   }
 
@@ -87,8 +92,29 @@ final class PidRegistry {
    * llama-server, so what ran at fork is not what runs now.
    */
   private static boolean sameProcess(ProcessHandle h, JsonObject recorded) {
+    Long ticks = recorded.getLong("start_ticks");
+    long now = ticks == null ? -1 : startTicks(h.pid());
+    if (now >= 0) {
+      return now == ticks;
+    }
     long start = h.info().startInstant().map(Instant::toEpochMilli).orElse(-1L);
     return start > 0 && Math.abs(start - recorded.getLong("start", 0L)) < 1000;
+  }
+
+  /**
+   * When the process started, in clock ticks since boot ({@code /proc/<pid>/stat}, field 22), or -1
+   * off Linux. Unlike a start instant it does not move with the wall clock: Java derives the instant
+   * from the boot time each JVM reads once, and a clock that was stepped between two JVMs' starts
+   * (seen on a VM) made a recorded child look like another process, so its orphan was left running.
+   */
+  static long startTicks(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return Long.parseLong(fields[19]); // field 22; fields[0] is field 3 (the state)
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
   }
 
   private void save() {

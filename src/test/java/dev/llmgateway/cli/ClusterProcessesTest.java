@@ -49,6 +49,7 @@ class ClusterProcessesTest {
     int[] http = {freePort(), freePort(), freePort()};
     String members = "127.0.0.1:" + cluster[0] + ",127.0.0.1:" + cluster[1] + ",127.0.0.1:" + cluster[2];
     List<Process> nodes = new ArrayList<>();
+    List<ProcessHandle> leftovers = new ArrayList<>();
     Path llamaServer = FakeLlamaServerMain.install(dir.resolve("bin"));
     try {
       for (int i = 0; i < 3; i++) {
@@ -131,6 +132,7 @@ class ClusterProcessesTest {
       ollama.holdAfterFirstChunk(releaseStream.future());
       TestHttp.Stream stream = clients.get(1).openStream("/v1/chat/completions", TestHttp.chat("chat", true));
       assertTrue(stream.nextEvent().contains("chat.completion.chunk"));
+      leftovers.addAll(nodes.get(0).descendants().toList()); // its children outlive a kill -9
       nodes.get(0).destroyForcibly(); // SIGKILL
       nodes.get(0).waitFor();
 
@@ -158,10 +160,12 @@ class ClusterProcessesTest {
       assertEquals(200, afterKill.status(), afterKill.body());
       assertEquals(nodeName2, afterKill.headers().get("X-LLM-Node"));
     } finally {
-      nodes.forEach(Process::destroyForcibly);
       for (Process p : nodes) {
+        leftovers.addAll(p.descendants().toList()); // the llama.cpp servers the nodes started
+        p.destroyForcibly();
         p.waitFor();
       }
+      leftovers.forEach(ProcessHandle::destroyForcibly);
     }
   }
 }

@@ -90,6 +90,16 @@ class ProcessSupervisionTest {
   }
 
 
+  /** The PID records under a state folder, for a failure's message. */
+  private static String recorded(Path stateDir) {
+    try (var files = Files.walk(stateDir)) {
+      return files.filter(f -> f.toString().endsWith("-children.json"))
+          .map(f -> f + "=" + Async.quietly(() -> Files.readString(f))).toList().toString();
+    } catch (java.io.IOException e) {
+      return "(none: " + e.getMessage() + ")";
+    }
+  }
+
   private static void awaitState(TestHttp http, String id, String wanted) throws InterruptedException {
     Async.until(() -> wanted.equals(http.processState(id)));
   }
@@ -421,7 +431,14 @@ class ProcessSupervisionTest {
       assertTrue(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "the child outlived it");
 
       GatewayHarness second = GatewayHarness.start(vertx, dir, yaml, Map.of());
-      Async.until(() -> !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+      try {
+        Async.until("the second gateway stops the orphan",
+            () -> !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+      } catch (AssertionError e) { // seen in loaded runs: say what was recorded and what ran
+        throw new AssertionError(e.getMessage() + "; orphan " + pid + " " + ProcessHandle.of(pid).map(
+            h -> h.info().toString()).orElse("-") + "; recorded: " + recorded(dir.resolve("state"))
+            + "; the first gateway's output:\n" + Files.readString(dir.resolve("first.log")), e);
+      }
       TestHttp http = new TestHttp(vertx, second.port());
       awaitState(http, "main-model", "running");
       assertNotEquals(pid, http.process("main-model").getLong("pid"));
