@@ -84,9 +84,9 @@ final class NodeForward {
           ar.result().discard();
         }
       } else if (ar.failed()) {
-        AttemptFailure failure = AttemptFailure.of(ar.cause(), attempt);
-        LOG.warn("{} {}: node {} of the cluster could not be reached ({}); serving it here",
-            call.request().method(), attempt.endpoint().path(), node.name(), failure.getMessage());
+        LOG.warn("{} {}: node {} of the cluster could not be reached at {}:{} ({}); serving it here",
+            call.request().method(), attempt.endpoint().path(), node.name(), node.host(), node.port(),
+            ar.cause().getMessage());
         directory.avoid(node);
         call.record().node = null;
         orHere.run();
