@@ -15,11 +15,13 @@ final class ModelsHandler {
   private final Supplier<ModelCatalog> catalog;
   private final LongSupplier created;
   private final LoadStates loadStates;
+  private final NodeDirectory nodes;
 
-  ModelsHandler(Supplier<ModelCatalog> catalog, LongSupplier created, LoadStates loadStates) {
+  ModelsHandler(Supplier<ModelCatalog> catalog, LongSupplier created, LoadStates loadStates, NodeDirectory nodes) {
     this.catalog = catalog;
     this.created = created;
     this.loadStates = loadStates;
+    this.nodes = nodes;
   }
 
   void list(RoutingContext ctx) {
@@ -32,13 +34,39 @@ final class ModelsHandler {
         loadStates.ofRouter(b.id()).forEach(id -> data.add(model(current, current.find(id, Endpoint.CHAT))));
       }
     });
+    // In a cluster: the llama.cpp models other nodes run that this one has no entry for (a request
+    // for one is passed to that node).
+    java.util.Set<String> here = new java.util.HashSet<>();
+    current.all().forEach(b -> here.add(b.id()));
+    nodes.remoteModels().forEach((id, node) -> {
+      if (!here.contains(id)) {
+        data.add(remote(id, node));
+      }
+    });
     ctx.json(new JsonObject().put("object", "list").put("data", data));
+  }
+
+  private JsonObject remote(String id, String node) {
+    return new JsonObject().put("id", id).put("object", "model").put("created", created.getAsLong())
+        .put("owned_by", Backend.Kind.LLAMA_CPP.label()).put("type", Backend.Kind.LLAMA_CPP.label())
+        .put("node", node).put("status", new JsonObject().put("value", "loaded"));
   }
 
   /** Any name a request may use (id, ref, alias, Ollama name, {@code main}) finds its entry. */
   void one(RoutingContext ctx) {
     ModelCatalog current = catalog.get();
-    Backend b = current.find(ctx.pathParam("id"), Endpoint.CHAT);
+    String id = ctx.pathParam("id");
+    Backend b;
+    try {
+      b = current.find(id, Endpoint.CHAT);
+    } catch (dev.llmgateway.api.ApiError unknown) {
+      String node = nodes.remoteModels().get(id);
+      if (node == null) {
+        throw unknown;
+      }
+      ctx.json(remote(id, node));
+      return;
+    }
     ctx.json(model(current, b));
   }
 

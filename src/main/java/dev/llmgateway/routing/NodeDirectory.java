@@ -63,6 +63,13 @@ final class NodeDirectory {
     return null;
   }
 
+  /** Every llama.cpp model loaded on another node, with the first node that has it (by name, sorted). */
+  java.util.SortedMap<String, String> remoteModels() {
+    java.util.SortedMap<String, String> out = new java.util.TreeMap<>();
+    byModel.forEach((model, nodes) -> out.put(model, nodes.get(0).name()));
+    return out;
+  }
+
   /**
    * A node that did not take a connection: left alone until the cluster has noticed it is gone
    * (it stops being announced) or it answers again.

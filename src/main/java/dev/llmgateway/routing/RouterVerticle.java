@@ -203,7 +203,7 @@ public final class RouterVerticle extends VerticleBase {
           ErrorResponses.forStatus(405, ctx.request().method() + " " + ctx.request().path()), endpoint.envelope()));
     }
     ModelsHandler models = new ModelsHandler(catalog, () -> live.snapshot().loadedAt().getEpochSecond(),
-        loadStates);
+        loadStates, nodes);
     router.get("/v1/models").handler(models::list);
     router.getWithRegex("/v1/models/(?<id>.+)").handler(models::one);
     router.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "ok")));

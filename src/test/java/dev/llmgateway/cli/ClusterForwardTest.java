@@ -143,6 +143,17 @@ class ClusterForwardTest {
         return answer != null && answer.status() == 200 && nameA.equals(answer.headers().get("X-LLM-Node"));
       }, JOIN);
 
+      // B lists it (a client of B finds it), saying where it runs.
+      JsonObject listed = null;
+      JsonArray data = httpB.getWithToken("/v1/models", KEY).json().getJsonArray("data");
+      for (int i = 0; i < data.size(); i++) {
+        if ("only-on-a".equals(data.getJsonObject(i).getString("id"))) {
+          listed = data.getJsonObject(i);
+        }
+      }
+      assertEquals(nameA, listed == null ? null : listed.getString("node"), data.encode());
+      assertEquals(nameA, httpB.getWithToken("/v1/models/only-on-a", KEY).json().getString("node"));
+
       // Unloaded on A: B serves it itself (loading it there).
       assertEquals(200, httpA.postJson("/admin/models/tiny/unload", "{}").status());
       Async.until("B hears that A unloaded tiny", () -> !nodesOf(httpB).contains(nameA), JOIN);
