@@ -55,7 +55,7 @@ public record Backend(
    * through that gateway's API at {@code host:port} (which resolves {@code id} itself).
    */
   public static Backend onAnotherNode(String id, String host, int port, long timeoutMs) {
-    return new Backend("local_models/" + id, id, Kind.LLAMA_CPP, host, port, id, null, null, 1, timeoutMs,
+    return new Backend(dev.llmgateway.config.LocalModel.REF_PREFIX + id, id, Kind.LLAMA_CPP, host, port, id, null, null, 1, timeoutMs,
         Serves.ANYTHING, 0, 0, List.of());
   }
 

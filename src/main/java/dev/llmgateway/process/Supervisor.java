@@ -264,7 +264,7 @@ final class Supervisor implements Schedulable {
       }
       switch (ar.result()) {
         case READY -> learnSlots().onComplete(v -> {
-          if (states.isCurrent(gen)) {
+          if (states.isCurrent(gen) && states.state() == ProcessState.STARTING) {
             becomeExternal();
           }
         });

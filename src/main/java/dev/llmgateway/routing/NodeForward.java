@@ -109,9 +109,6 @@ final class NodeForward {
     if (node.tls()) {
       options.setSsl(true).setSslOptions(tls);
     }
-    return client.request(options)
-        .compose(request -> mine.attach(request)
-            ? request.send(attempt.body().raw()).map(response -> UpstreamAnswer.streamed(request, response))
-            : Future.failedFuture(AttemptFailure.CANCELLED));
+    return mine.send(client, options, attempt.body().raw());
   }
 }

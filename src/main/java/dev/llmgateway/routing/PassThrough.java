@@ -53,9 +53,6 @@ final class PassThrough implements BackendAdapter {
       headers.set(HttpHeaders.AUTHORIZATION, authorization);
     }
     options.setHeaders(headers);
-    return client.request(options)
-        .compose(request -> call.attach(request)
-            ? request.send(body).map(response -> UpstreamAnswer.streamed(request, response))
-            : Future.failedFuture(AttemptFailure.CANCELLED));
+    return call.send(client, options, body);
   }
 }

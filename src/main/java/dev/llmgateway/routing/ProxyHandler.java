@@ -5,6 +5,7 @@ import dev.llmgateway.api.Endpoint;
 import dev.llmgateway.api.ApiError;
 import dev.llmgateway.bus.ClusterBus;
 import dev.llmgateway.config.GatewaySettings;
+import dev.llmgateway.config.LocalModel;
 import dev.llmgateway.model.Backend;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.json.JsonObject;
@@ -134,7 +135,7 @@ final class ProxyHandler {
   }
 
   private static String stripRef(String model) {
-    return model.startsWith("local_models/") ? model.substring("local_models/".length()) : model;
+    return model.startsWith(LocalModel.REF_PREFIX) ? model.substring(LocalModel.REF_PREFIX.length()) : model;
   }
 
   /** A body we stopped reading: answer, then close, since unread bytes may still be on the wire. */

@@ -2,7 +2,10 @@ package dev.llmgateway.routing;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.RequestOptions;
 
 /**
  * One request to a backend in progress: its answer (head received, body not yet read) and a way to
@@ -40,6 +43,17 @@ final class UpstreamCall {
     }
     request = req;
     return true;
+  }
+
+  /**
+   * Sends {@code body} as part of this call (which can then cancel it): the answer's head, its body
+   * streamed on as it comes.
+   */
+  Future<UpstreamAnswer> send(HttpClient client, RequestOptions options, Buffer body) {
+    return client.request(options)
+        .compose(request -> attach(request)
+            ? request.send(body).map(response -> UpstreamAnswer.streamed(request, response))
+            : Future.failedFuture(AttemptFailure.CANCELLED));
   }
 
   void complete(UpstreamAnswer value) {

@@ -1,7 +1,7 @@
 package dev.llmgateway.bench;
 
+import dev.llmgateway.testing.Ports;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -56,7 +56,7 @@ public final class SwapBench {
     long[] starts = new long[a.integer("rounds")];
     long[] stops = new long[starts.length];
     for (int i = 0; i < starts.length; i++) {
-      int port = freePort();
+      int port = Ports.free();
       long t0 = System.nanoTime();
       Process p = new ProcessBuilder(server, "--model", models.get(0).toString(), "--host", "127.0.0.1",
           "--port", Integer.toString(port), "--ctx-size", "256", "--threads", "1")
@@ -74,11 +74,11 @@ public final class SwapBench {
         + "SIGTERM → exit %.0f ms%n%n", starts.length, startMs, stopMs));
 
     // 2 and 3 through the gateway
-    int gatewayPort = freePort();
+    int gatewayPort = Ports.free();
     StringBuilder entries = new StringBuilder();
     for (int i = 0; i < 3; i++) {
       entries.append("  - {id: m").append(i).append(", path: ").append(models.get(i)).append(", port: ")
-          .append(freePort()).append(", memory: 1GiB, device: cpu}\n");
+          .append(Ports.free()).append(", memory: 1GiB, device: cpu}\n");
     }
     Path config = work.resolve("llm.yml");
     Files.writeString(config, "gateway:\n  port: " + gatewayPort + "\n  llama_server:\n    command: " + server
@@ -213,9 +213,4 @@ public final class SwapBench {
     return sorted[sorted.length / 2];
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
 }

@@ -1,5 +1,6 @@
 package dev.llmgateway.cli;
 
+import dev.llmgateway.testing.Ports;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,7 +15,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,11 +39,6 @@ class ClusterForwardTest {
   /** Both nodes serve HTTPS (gateway.tls): a request passed between them goes over TLS too. */
   private static final Path TLS = Path.of("src/test/resources/tls").toAbsolutePath();
 
-  private static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
 
   private static String config(Path llamaServer, int modelPort, String more) {
     return """
@@ -68,8 +63,8 @@ class ClusterForwardTest {
 
   @Test
   void aModelLoadedOnOneNodeAnswersThroughTheOther(@TempDir Path dir) throws Exception {
-    int clusterA = freePort();
-    int clusterB = freePort();
+    int clusterA = Ports.free();
+    int clusterB = Ports.free();
     List<String> members = List.of("127.0.0.1:" + clusterA, "127.0.0.1:" + clusterB);
     Future<Vertx> startA = ClusteredVertx.start(new ClusterSettings(true, members, null, clusterA), "a.yml");
     Future<Vertx> startB = ClusteredVertx.start(new ClusterSettings(true, members, null, clusterB), "b.yml");
@@ -83,13 +78,13 @@ class ClusterForwardTest {
         Files.createDirectories(dir.resolve(node).resolve("models"));
         Files.writeString(dir.resolve(node).resolve("models/tiny.gguf"), "load_ms=100\n");
       }
-      GatewayHarness gatewayA = GatewayHarness.start(a, dir.resolve("a"), config(llamaServer, freePort(), """
+      GatewayHarness gatewayA = GatewayHarness.start(a, dir.resolve("a"), config(llamaServer, Ports.free(), """
           - id: only-on-a
             path: tiny.gguf
             port: %d
-          """.formatted(freePort())), Map.of(),
+          """.formatted(Ports.free())), Map.of(),
           new Gateway.ClusterNode(nameA, "127.0.0.1"));
-      GatewayHarness gatewayB = GatewayHarness.start(b, dir.resolve("b"), config(llamaServer, freePort(), ""), Map.of(),
+      GatewayHarness gatewayB = GatewayHarness.start(b, dir.resolve("b"), config(llamaServer, Ports.free(), ""), Map.of(),
           new Gateway.ClusterNode(nameB, "127.0.0.1"));
       TestHttp httpA = TestHttp.https(a, gatewayA.port(), TLS.resolve("cert.pem"));
       TestHttp httpB = TestHttp.https(b, gatewayB.port(), TLS.resolve("cert.pem"));

@@ -1,5 +1,6 @@
 package dev.llmgateway.cli;
 
+import dev.llmgateway.testing.Ports;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -43,7 +44,7 @@ class ClusterMembersTest {
 
   @Test
   void bindsToTheMemberThatIsThisMachine() throws Exception {
-    int port = freePort();
+    int port = Ports.free();
     assertEquals("127.0.0.1", ClusteredVertx.check(new ClusterSettings(true,
         List.of("192.0.2.10:5701", "127.0.0.1:" + port), null, port), "llm.yml"));
     assertEquals("127.0.0.1", ClusteredVertx.check(new ClusterSettings(true,
@@ -64,9 +65,4 @@ class ClusterMembersTest {
         .contains("gateway.cluster.host 192.0.2.99 is not an address of this machine"));
   }
 
-  private static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
 }

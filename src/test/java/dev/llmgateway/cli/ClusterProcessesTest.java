@@ -1,5 +1,6 @@
 package dev.llmgateway.cli;
 
+import dev.llmgateway.testing.Ports;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,7 +13,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,18 +35,13 @@ class ClusterProcessesTest {
 
   private static final Duration SLOW = Duration.ofSeconds(120);
 
-  private static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
 
   @Test
   void threeNodesShareProgressAndSetMainAndSurviveAKill9(Vertx vertx, @TempDir Path dir) throws Exception {
     FakeOllama ollama = new FakeOllama(vertx, "qwen2.5:7b", "qwen2.5:0.5b");
     Async.await(ollama.start());
-    int[] cluster = {freePort(), freePort(), freePort()};
-    int[] http = {freePort(), freePort(), freePort()};
+    int[] cluster = {Ports.free(), Ports.free(), Ports.free()};
+    int[] http = {Ports.free(), Ports.free(), Ports.free()};
     String members = "127.0.0.1:" + cluster[0] + ",127.0.0.1:" + cluster[1] + ",127.0.0.1:" + cluster[2];
     List<Process> nodes = new ArrayList<>();
     List<ProcessHandle> leftovers = new ArrayList<>();
@@ -77,7 +72,7 @@ class ClusterProcessesTest {
                 port: %3$d
             main_llm_mode: local
             main_llm_local: local_models/chat
-            """.formatted(ollama.port(), llamaServer, freePort()));
+            """.formatted(ollama.port(), llamaServer, Ports.free()));
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "-cp", System.getProperty("java.class.path"), Main.class.getName(), "serve",
             "--config", home.resolve("llm.yml").toString(), "--port", Integer.toString(http[i]),

@@ -1,5 +1,6 @@
 package dev.llmgateway.cli;
 
+import dev.llmgateway.testing.Ports;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,7 +14,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,11 +33,6 @@ class ClusterTest {
 
   private static final Duration JOIN = Duration.ofSeconds(90);
 
-  private static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
 
   private static String models(String id, int ollamaPort) {
     return """
@@ -57,8 +52,8 @@ class ClusterTest {
 
   @Test
   void twoGatewaysJoinShareProgressAndKeepTheirOwnConfig(@TempDir Path dir) throws Exception {
-    int portA = freePort();
-    int portB = freePort();
+    int portA = Ports.free();
+    int portB = Ports.free();
     List<String> members = List.of("127.0.0.1:" + portA, "127.0.0.1:" + portB);
     Future<Vertx> startA = ClusteredVertx.start(new ClusterSettings(true, members, null, portA), "a.yml");
     Future<Vertx> startB = ClusteredVertx.start(new ClusterSettings(true, members, null, portB), "b.yml");

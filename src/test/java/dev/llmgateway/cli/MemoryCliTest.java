@@ -1,5 +1,6 @@
 package dev.llmgateway.cli;
 
+import dev.llmgateway.testing.Ports;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,7 +10,6 @@ import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -33,11 +33,6 @@ class MemoryCliTest {
     return new Run(code, out.toString(), err.toString());
   }
 
-  private static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
 
   @Test
   void configCheckWarnsAboutAModelLargerThanItsBudget() throws Exception {
@@ -93,7 +88,7 @@ class MemoryCliTest {
             budget: {cpu: 9GiB}
         local_models:
           - {id: a, path: a.gguf, port: %d, memory: 4GiB, device: cpu}
-        """.formatted(llamaServer, freePort()), Map.of());
+        """.formatted(llamaServer, Ports.free()), Map.of());
     String url = "http://127.0.0.1:" + gw.port();
     Run load = run("load", "a", "--url", url);
     assertEquals(0, load.code(), load.err());
@@ -108,7 +103,7 @@ class MemoryCliTest {
     Run missing = run("load", "nope", "--url", url);
     assertEquals(2, missing.code());
     assertTrue(missing.err().contains("`nope` does not exist"), missing.err());
-    Run nobody = run("ps", "--url", "http://127.0.0.1:" + freePort());
+    Run nobody = run("ps", "--url", "http://127.0.0.1:" + Ports.free());
     assertEquals(1, nobody.code());
     assertTrue(nobody.err().contains("no gateway answers at"), nobody.err());
   }

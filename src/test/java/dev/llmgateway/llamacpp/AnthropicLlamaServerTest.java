@@ -1,5 +1,6 @@
 package dev.llmgateway.llamacpp;
 
+import dev.llmgateway.testing.Ports;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,7 +17,6 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,7 +71,7 @@ class AnthropicLlamaServerTest {
 
   @Test
   void anthropicSdkPassedThroughAndTranslated(Vertx vertx) throws Exception {
-    int port = freePort();
+    int port = Ports.free();
     HttpServer front = olderBuild(vertx, port);
     GatewayHarness gateway = GatewayHarness.start(vertx, dir, """
         model_path: %s
@@ -129,7 +129,7 @@ class AnthropicLlamaServerTest {
         local_models:
           - {id: tiny, path: tiny-chat.gguf, port: %d}
         main_llm_local: local_models/tiny
-        """.formatted(models, real.binary(), freePort()), Map.of());
+        """.formatted(models, real.binary(), Ports.free()), Map.of());
     JsonObject seen = node(List.of("e2e/responses-sdks.mjs", "http://127.0.0.1:" + gateway.port() + "/v1", "main",
         "unused"));
     for (String key : List.of("openai", "openaiStreamed", "vercel", "vercelStreamed")) {
@@ -211,9 +211,4 @@ class AnthropicLlamaServerTest {
     throw new AssertionError("no model " + id);
   }
 
-  private static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
 }

@@ -1,5 +1,6 @@
 package dev.llmgateway.llamacpp;
 
+import dev.llmgateway.testing.Ports;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -15,7 +16,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -91,11 +91,6 @@ class LlamaServerTest {
     return "- id: " + id + "\n  path: " + file + "\n  port: " + port + "\n";
   }
 
-  private static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
 
   // --- requests --------------------------------------------------------------------------------
 
@@ -144,7 +139,7 @@ class LlamaServerTest {
 
   @Test
   void startsTheMainModelWithTheGatewayAndAnswers(Vertx vertx) throws Exception {
-    int port = freePort();
+    int port = Ports.free();
     long start = System.nanoTime();
     GatewayHarness gw = GatewayHarness.start(vertx, dir, config(real.binary().toString(), null,
         entry("tiny", "tiny-chat.gguf", port), "main_llm_local: local_models/tiny"), Map.of());
@@ -182,7 +177,7 @@ class LlamaServerTest {
     Files.writeString(wrapper, "#!/bin/sh\necho \"$$ $*\" >> '" + spawns + "'\nexec '" + real.binary() + "' \"$@\"\n");
     assertTrue(wrapper.toFile().setExecutable(true));
     GatewayHarness gw = GatewayHarness.start(vertx, dir, config(wrapper.toString(), null,
-        entry("lazy", "tiny-chat.gguf", freePort()), ""), Map.of());
+        entry("lazy", "tiny-chat.gguf", Ports.free()), ""), Map.of());
     TestHttp http = new TestHttp(vertx, gw.port());
     assertEquals("stopped", http.processState("lazy"), "no role: not started with the gateway");
 
@@ -207,7 +202,7 @@ class LlamaServerTest {
   @Test
   void bringsAKilledServerBack(Vertx vertx) throws Exception {
     GatewayHarness gw = GatewayHarness.start(vertx, dir, config(real.binary().toString(), null,
-        entry("tiny", "tiny-chat.gguf", freePort()), "main_llm_local: tiny"), Map.of());
+        entry("tiny", "tiny-chat.gguf", Ports.free()), "main_llm_local: tiny"), Map.of());
     TestHttp http = new TestHttp(vertx, gw.port());
     awaitState(http, "tiny", "running");
     long pid = http.process("tiny").getLong("pid");
@@ -234,9 +229,9 @@ class LlamaServerTest {
     Files.writeString(dir.resolve("llm.yml"), config(null, """
         embedding:
           pooling: mean
-        """, entry("tiny", "tiny-chat.gguf", freePort()) + entry("embed", "tiny-embedding.gguf", freePort()),
+        """, entry("tiny", "tiny-chat.gguf", Ports.free()) + entry("embed", "tiny-embedding.gguf", Ports.free()),
         "main_llm_local: tiny\nembedding_llm: embed"));
-    int port = freePort();
+    int port = Ports.free();
     ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
         "dev.llmgateway.cli.Main", "serve", "--config", dir.resolve("llm.yml").toString(), "--port",
@@ -269,7 +264,7 @@ class LlamaServerTest {
 
   @Test
   void passesLlamaServersRefusalOfAnOverLongPromptThrough(Vertx vertx) throws Exception {
-    int llamaPort = freePort();
+    int llamaPort = Ports.free();
     GatewayHarness gw = GatewayHarness.start(vertx, dir, config(real.binary().toString(), null,
         entry("tiny", "tiny-chat.gguf", llamaPort), "main_llm_local: tiny"), Map.of());
     TestHttp http = new TestHttp(vertx, gw.port());
@@ -288,7 +283,7 @@ class LlamaServerTest {
 
   @Test
   void streamsChunkForChunkWithUsage(Vertx vertx) throws Exception {
-    int llamaPort = freePort();
+    int llamaPort = Ports.free();
     GatewayHarness gw = GatewayHarness.start(vertx, dir, config(real.binary().toString(), null,
         entry("tiny", "tiny-chat.gguf", llamaPort), "main_llm_local: tiny"), Map.of());
     TestHttp http = new TestHttp(vertx, gw.port());
@@ -341,7 +336,7 @@ class LlamaServerTest {
     GatewayHarness gw = GatewayHarness.start(vertx, dir, config(real.binary().toString(), """
         embedding:
           pooling: mean
-        """, entry("tiny", "tiny-chat.gguf", freePort()) + entry("embed", "tiny-embedding.gguf", freePort()),
+        """, entry("tiny", "tiny-chat.gguf", Ports.free()) + entry("embed", "tiny-embedding.gguf", Ports.free()),
         "main_llm_local: tiny\nembedding_llm: embed"), Map.of());
     TestHttp http = new TestHttp(vertx, gw.port());
     awaitState(http, "embed", "running");
@@ -379,7 +374,7 @@ class LlamaServerTest {
 
   @Test
   void theFakeAnswersErrorsWithTheRealServersBodies(Vertx vertx) throws Exception {
-    int llamaPort = freePort();
+    int llamaPort = Ports.free();
     GatewayHarness gw = GatewayHarness.start(vertx, dir, config(real.binary().toString(), null,
         entry("tiny", "tiny-chat.gguf", llamaPort), "main_llm_local: tiny"), Map.of());
     awaitState(new TestHttp(vertx, gw.port()), "tiny", "running");
@@ -411,7 +406,7 @@ class LlamaServerTest {
   void showsLlamaServersOwnMessageWhenItRefusesALaunch(Vertx vertx) throws Exception {
     // A value llama-server refuses: it prints why, then that flag's usage, and exits 1.
     GatewayHarness gw = GatewayHarness.start(vertx, dir, config(real.binary().toString(), "cache_type_k: q9_9",
-        entry("tiny", "tiny-chat.gguf", freePort()), ""), Map.of());
+        entry("tiny", "tiny-chat.gguf", Ports.free()), ""), Map.of());
     TestHttp http = new TestHttp(vertx, gw.port());
     TestHttp.Answer answer = post(vertx, http, "/v1/chat/completions", chat("tiny", "Say hi", 4, false));
     assertEquals(503, answer.status(), answer.body());
@@ -442,7 +437,7 @@ class LlamaServerTest {
         use_mmap: false
         function_calling: true
         parallel: 2
-        """, entry("full", "tiny-chat.gguf", freePort()), "main_llm_local: full"), Map.of());
+        """, entry("full", "tiny-chat.gguf", Ports.free()), "main_llm_local: full"), Map.of());
     TestHttp http = new TestHttp(vertx, gw.port());
     Async.until("full started or given up", () -> List.of("running", "failed", "backoff")
         .contains(String.valueOf(http.processState("full"))), LOAD);

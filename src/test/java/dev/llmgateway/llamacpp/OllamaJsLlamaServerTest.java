@@ -1,5 +1,6 @@
 package dev.llmgateway.llamacpp;
 
+import dev.llmgateway.testing.Ports;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -11,7 +12,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,7 +69,7 @@ class OllamaJsLlamaServerTest {
             port: %d
         main_llm_local: tiny
         embedding_llm: embed
-        """.formatted(models, real.binary(), freePort(), freePort()), Map.of());
+        """.formatted(models, real.binary(), Ports.free(), Ports.free()), Map.of());
     TestHttp http = new TestHttp(vertx, gw.port());
     Async.until("tiny running", () -> "running".equals(http.processState("tiny")), Duration.ofSeconds(60));
 
@@ -101,9 +101,4 @@ class OllamaJsLlamaServerTest {
   }
 
 
-  private static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
 }

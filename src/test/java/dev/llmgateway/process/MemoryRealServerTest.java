@@ -1,5 +1,6 @@
 package dev.llmgateway.process;
 
+import dev.llmgateway.testing.Ports;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,7 +16,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -72,11 +72,6 @@ class MemoryRealServerTest {
     real = RealLlamaServer.require();
   }
 
-  private static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
 
   private GatewayHarness gateway(Vertx vertx, String entries) throws Exception {
     return GatewayHarness.start(vertx, dir, """
@@ -135,7 +130,7 @@ class MemoryRealServerTest {
         - {id: b, path: b.gguf, port: %d, memory: 1GiB, device: cpu, pin: true}
         - {id: c, path: c.gguf, port: %d, memory: 1GiB, device: cpu}
         - {id: huge, path: c.gguf, port: %d, memory: 8GiB, device: cpu}
-        """.formatted(freePort(), freePort(), freePort(), freePort())).port());
+        """.formatted(Ports.free(), Ports.free(), Ports.free(), Ports.free())).port());
     boolean bUsed = false;
     for (String model : List.of("a", "b", "c", "a", "c", "b", "a")) {
       bUsed |= model.equals("b");
@@ -166,7 +161,7 @@ class MemoryRealServerTest {
 
   @Test
   void theEstimateIsShownAndCloseToWhatLlamaServerReports(Vertx vertx) throws Exception {
-    int port = freePort();
+    int port = Ports.free();
     TestHttp http = new TestHttp(vertx, gateway(vertx, "- {id: a, path: a.gguf, port: %d}".formatted(port)).port());
     long shown = http.get("/v1/models/a").json().getJsonObject("meta").getLong("memory_bytes");
     long expected = MemoryEstimate.of(GgufHeader.read(models.resolve("a.gguf")), 0,
@@ -179,7 +174,7 @@ class MemoryRealServerTest {
     // What the server itself allocates, from its log (verbosity 4 prints the buffers).
     Path log = dir.resolve("server.log");
     Process p = new ProcessBuilder(real.binary().toString(), "-m", models.resolve("a.gguf").toString(),
-        "--host", "127.0.0.1", "--port", Integer.toString(freePort()), "-c", "256", "-t", "1", "-lv", "4")
+        "--host", "127.0.0.1", "--port", Integer.toString(Ports.free()), "-c", "256", "-t", "1", "-lv", "4")
         .redirectErrorStream(true).redirectOutput(log.toFile()).start();
     try {
       Async.until("the server's buffers are logged", () -> Async.quietly(() ->
@@ -206,7 +201,7 @@ class MemoryRealServerTest {
         - {id: a, path: a.gguf, port: %d, memory: 2GiB, device: cpu, keep_cache_on_swap: true}
         - {id: b, path: b.gguf, port: %d, memory: 2GiB, device: cpu}
         - {id: c, path: c.gguf, port: %d, memory: 2GiB, device: cpu}
-        """.formatted(freePort(), freePort(), freePort())).port());
+        """.formatted(Ports.free(), Ports.free(), Ports.free())).port());
     String prompt = "word ".repeat(150);
     int[] recomputed = new int[2];
     String[] models = {"a", "c"};
@@ -226,7 +221,7 @@ class MemoryRealServerTest {
 
   @Test
   void aLlamaServerInRouterModeServesItsModelsByName(Vertx vertx) throws Exception {
-    int port = freePort();
+    int port = Ports.free();
     Process router = new ProcessBuilder(real.binary().toString(), "--models-dir", models.toString(),
         "--host", "127.0.0.1", "--port", Integer.toString(port), "-c", "256", "-t", "1")
         .redirectErrorStream(true).redirectOutput(dir.resolve("router.log").toFile()).start();

@@ -1,5 +1,6 @@
 package dev.llmgateway.process;
 
+import dev.llmgateway.testing.Ports;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,7 +15,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import io.vertx.core.http.HttpServer;
@@ -73,16 +73,11 @@ class MemorySchedulingTest {
           - {id: b, path: b.gguf, port: %d, memory: 4GiB, device: cpu%s}
           - {id: c, path: c.gguf, port: %d, memory: 4GiB, device: cpu%s}
           - {id: huge, path: c.gguf, port: %d, memory: 20GiB, device: cpu}
-        """.formatted(llamaServer, gatewayExtra.indent(2).stripTrailing(), freePort(), extraA, freePort(), extraB, freePort(), extraC, freePort());
+        """.formatted(llamaServer, gatewayExtra.indent(2).stripTrailing(), Ports.free(), extraA, Ports.free(), extraB, Ports.free(), extraC, Ports.free());
     GatewayHarness gw = GatewayHarness.start(vertx, dir, yaml, Map.of());
     http = new TestHttp(vertx, gw.port());
   }
 
-  private static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
 
   private void chat(String model) throws Exception {
     TestHttp.Answer a = http.postJson("/v1/chat/completions", TestHttp.chat(model, false));

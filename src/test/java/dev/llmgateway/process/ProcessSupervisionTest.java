@@ -1,5 +1,6 @@
 package dev.llmgateway.process;
 
+import dev.llmgateway.testing.Ports;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -16,7 +17,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -75,11 +75,6 @@ class ProcessSupervisionTest {
     return "- id: " + id + "\n  path: " + file + "\n  port: " + port + "\n" + (extra == null ? "" : extra.indent(2));
   }
 
-  private static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
 
   private List<String> spawns(String id) throws Exception {
     if (!Files.exists(spawnLog)) {
@@ -112,9 +107,9 @@ class ProcessSupervisionTest {
   void startsTheMainModelAtBootAndTheOthersOnFirstRequest(Vertx vertx) throws Exception {
     model("main.gguf", "load_ms=100");
     model("other.gguf", "load_ms=100");
-    int mainPort = freePort();
+    int mainPort = Ports.free();
     GatewayHarness gw = GatewayHarness.start(vertx, dir, config(
-        entry("main-model", "main.gguf", mainPort, null) + entry("other", "other.gguf", freePort(), null),
+        entry("main-model", "main.gguf", mainPort, null) + entry("other", "other.gguf", Ports.free(), null),
         "main_llm_local: local_models/main-model"), Map.of());
     TestHttp http = new TestHttp(vertx, gw.port());
     awaitState(http, "main-model", "running");
@@ -134,7 +129,7 @@ class ProcessSupervisionTest {
   @Test
   void twentyConcurrentRequestsShareOneStart(Vertx vertx) throws Exception {
     model("lazy.gguf", "load_ms=500");
-    GatewayHarness gw = GatewayHarness.start(vertx, dir, config(entry("lazy", "lazy.gguf", freePort(), null), ""),
+    GatewayHarness gw = GatewayHarness.start(vertx, dir, config(entry("lazy", "lazy.gguf", Ports.free(), null), ""),
         Map.of());
     TestHttp http = new TestHttp(vertx, gw.port());
     List<Future<Integer>> answers = new ArrayList<>();
@@ -151,7 +146,7 @@ class ProcessSupervisionTest {
   @Test
   void bringsAKilledServerBack(Vertx vertx) throws Exception {
     model("main.gguf", "load_ms=50");
-    GatewayHarness gw = GatewayHarness.start(vertx, dir, config(entry("main-model", "main.gguf", freePort(), null),
+    GatewayHarness gw = GatewayHarness.start(vertx, dir, config(entry("main-model", "main.gguf", Ports.free(), null),
         "main_llm_local: main-model"), Map.of());
     TestHttp http = new TestHttp(vertx, gw.port());
     awaitState(http, "main-model", "running");
@@ -177,7 +172,7 @@ class ProcessSupervisionTest {
   @Test
   void marksACrashLoopFailedAndTriesAgainOnStart(Vertx vertx) throws Exception {
     model("crashy.gguf", "load_ms=60000\nexit_after_ms=50\nexit_code=3");
-    GatewayHarness gw = GatewayHarness.start(vertx, dir, config(entry("crashy", "crashy.gguf", freePort(), null), ""),
+    GatewayHarness gw = GatewayHarness.start(vertx, dir, config(entry("crashy", "crashy.gguf", Ports.free(), null), ""),
         Map.of());
     TestHttp http = new TestHttp(vertx, gw.port());
     TestHttp.Answer first = chat(http, "crashy");
@@ -202,7 +197,7 @@ class ProcessSupervisionTest {
   @Test
   void stopsAModelThatIsIdleForItsTtl(Vertx vertx) throws Exception {
     model("idle.gguf", "load_ms=50");
-    GatewayHarness gw = GatewayHarness.start(vertx, dir, config(entry("idle", "idle.gguf", freePort(), "ttl: 1"), ""),
+    GatewayHarness gw = GatewayHarness.start(vertx, dir, config(entry("idle", "idle.gguf", Ports.free(), "ttl: 1"), ""),
         Map.of());
     TestHttp http = new TestHttp(vertx, gw.port());
     assertEquals(200, chat(http, "idle").status());
@@ -221,7 +216,7 @@ class ProcessSupervisionTest {
   @Test
   void admitsAsManyRequestsAtOnceAsTheServerHasSlots(Vertx vertx) throws Exception {
     model("slow.gguf", "load_ms=50\nchunk_delay_ms=1500");
-    GatewayHarness gw = GatewayHarness.start(vertx, dir, config(entry("slow", "slow.gguf", freePort(), null), ""),
+    GatewayHarness gw = GatewayHarness.start(vertx, dir, config(entry("slow", "slow.gguf", Ports.free(), null), ""),
         Map.of());
     TestHttp http = new TestHttp(vertx, gw.port());
     List<Future<String>> answers = new ArrayList<>();
@@ -252,7 +247,7 @@ class ProcessSupervisionTest {
   @Test
   void keepsAModelWithARequestInFlightRunning(Vertx vertx) throws Exception {
     model("slow.gguf", "load_ms=50\nchunk_delay_ms=1000");
-    GatewayHarness gw = GatewayHarness.start(vertx, dir, config(entry("slow", "slow.gguf", freePort(), "ttl: 1"), ""),
+    GatewayHarness gw = GatewayHarness.start(vertx, dir, config(entry("slow", "slow.gguf", Ports.free(), "ttl: 1"), ""),
         Map.of());
     TestHttp http = new TestHttp(vertx, gw.port());
     // Four chunks a second apart: the answer takes longer than the ttl.
@@ -269,7 +264,7 @@ class ProcessSupervisionTest {
   @Test
   void usesAServerThatAlreadyListensOnThePort(Vertx vertx) throws Exception {
     FakeLlamaServer external = new FakeLlamaServer(vertx, "theirs.gguf");
-    int port = freePort();
+    int port = Ports.free();
     Async.await(external.start("127.0.0.1", port));
     GatewayHarness gw = GatewayHarness.start(vertx, dir, config(entry("ext", "not-downloaded.gguf", port, null), ""),
         Map.of());
@@ -308,7 +303,7 @@ class ProcessSupervisionTest {
 
   @Test
   void refusesAPortHeldByAnotherProgram(Vertx vertx) throws Exception {
-    int port = freePort();
+    int port = Ports.free();
     Async.await(vertx.createHttpServer().requestHandler(r -> r.response().setStatusCode(404).end("not llama"))
         .listen(port, "127.0.0.1"));
     model("m.gguf", "load_ms=50");
@@ -323,7 +318,7 @@ class ProcessSupervisionTest {
 
   @Test
   void explainsAMissingModelFileOrExecutable(Vertx vertx) throws Exception {
-    GatewayHarness gw = GatewayHarness.start(vertx, dir, config(entry("absent", "absent.gguf", freePort(), null), ""),
+    GatewayHarness gw = GatewayHarness.start(vertx, dir, config(entry("absent", "absent.gguf", Ports.free(), null), ""),
         Map.of());
     TestHttp http = new TestHttp(vertx, gw.port());
     TestHttp.Answer answer = chat(http, "absent");
@@ -332,7 +327,7 @@ class ProcessSupervisionTest {
         answer.body());
 
     model("m.gguf", "load_ms=50");
-    String noBinary = config(entry("m", "m.gguf", freePort(), null), "").replace(llamaServer.toString(), "/nowhere/llama-server");
+    String noBinary = config(entry("m", "m.gguf", Ports.free(), null), "").replace(llamaServer.toString(), "/nowhere/llama-server");
     Path other = Files.createDirectories(dir.resolve("other"));
     Files.createDirectories(other.resolve("models"));
     Files.copy(dir.resolve("models/m.gguf"), other.resolve("models/m.gguf"));
@@ -354,7 +349,7 @@ class ProcessSupervisionTest {
     model("emb.gguf", "load_ms=50");
     Vertx own = Vertx.vertx();
     GatewayHarness gw = GatewayHarness.start(own, dir, config(
-        entry("main-model", "main.gguf", freePort(), null) + entry("emb", "emb.gguf", freePort(), null),
+        entry("main-model", "main.gguf", Ports.free(), null) + entry("emb", "emb.gguf", Ports.free(), null),
         "main_llm_local: main-model\nembedding_llm: emb"), Map.of());
     TestHttp http = new TestHttp(own, gw.port());
     awaitState(http, "main-model", "running");
@@ -369,7 +364,7 @@ class ProcessSupervisionTest {
   @Test
   void killsAChildThatIgnoresSigtermAfterTheGracePeriod(Vertx vertx) throws Exception {
     model("stubborn.gguf", "load_ms=50\nslow_exit_ms=60000");
-    GatewayHarness gw = GatewayHarness.start(vertx, dir, config(entry("stubborn", "stubborn.gguf", freePort(), null), "")
+    GatewayHarness gw = GatewayHarness.start(vertx, dir, config(entry("stubborn", "stubborn.gguf", Ports.free(), null), "")
         .replace("stop_grace_seconds: 3", "stop_grace_seconds: 1"), Map.of());
     TestHttp http = new TestHttp(vertx, gw.port());
     assertEquals(200, chat(http, "stubborn").status());
@@ -385,7 +380,7 @@ class ProcessSupervisionTest {
   void restartsOnlyTheEntryWhoseConfigChanged(Vertx vertx) throws Exception {
     model("main.gguf", "load_ms=50");
     model("emb.gguf", "load_ms=50");
-    String before = config(entry("main-model", "main.gguf", freePort(), null) + entry("emb", "emb.gguf", freePort(), null),
+    String before = config(entry("main-model", "main.gguf", Ports.free(), null) + entry("emb", "emb.gguf", Ports.free(), null),
         "main_llm_local: main-model\nembedding_llm: emb");
     GatewayHarness gw = GatewayHarness.start(vertx, dir, before, Map.of());
     TestHttp http = new TestHttp(vertx, gw.port());
@@ -393,7 +388,7 @@ class ProcessSupervisionTest {
     awaitState(http, "emb", "running");
     long mainPid = http.process("main-model").getLong("pid");
     long embPid = http.process("emb").getLong("pid");
-    int newPort = freePort();
+    int newPort = Ports.free();
     gw.rewrite(before.replaceFirst("(id: emb\\n\\s+path: emb.gguf\\n\\s+port: )\\d+", "$1" + newPort));
     Async.until(() -> {
       JsonObject p = http.process("emb");
@@ -407,7 +402,7 @@ class ProcessSupervisionTest {
   @Test
   void stopsOrphansThatACrashedGatewayLeftBehind(Vertx vertx) throws Exception {
     model("main.gguf", "load_ms=50");
-    String yaml = config(entry("main-model", "main.gguf", freePort(), null), "main_llm_local: main-model");
+    String yaml = config(entry("main-model", "main.gguf", Ports.free(), null), "main_llm_local: main-model");
     Files.writeString(dir.resolve("llm.yml"), yaml);
     String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     ProcessBuilder gateway = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -453,7 +448,7 @@ class ProcessSupervisionTest {
   @Test
   void streamsAChildsOutputTailFirst(Vertx vertx) throws Exception {
     model("main.gguf", "load_ms=50");
-    GatewayHarness gw = GatewayHarness.start(vertx, dir, config(entry("main-model", "main.gguf", freePort(), null),
+    GatewayHarness gw = GatewayHarness.start(vertx, dir, config(entry("main-model", "main.gguf", Ports.free(), null),
         "main_llm_local: main-model"), Map.of());
     TestHttp http = new TestHttp(vertx, gw.port());
     awaitState(http, "main-model", "running");
@@ -474,7 +469,7 @@ class ProcessSupervisionTest {
   @Test
   void runsALiteLlmProxyForCloudModelsWhenConfigured(Vertx vertx) throws Exception {
     Path litellm = dev.llmgateway.testing.FakeLiteLlmMain.install(dir.resolve("bin"));
-    int port = freePort();
+    int port = Ports.free();
     String yaml = """
         gateway:
           state_dir: state
@@ -512,8 +507,8 @@ class ProcessSupervisionTest {
   void showsEveryModelsStateInAdminModels(Vertx vertx) throws Exception {
     model("main.gguf", "load_ms=50");
     GatewayHarness gw = GatewayHarness.start(vertx, dir, config(
-        entry("main-model", "main.gguf", freePort(), null)
-            + "- id: ollama-down\n  type: ollama\n  path: qwen2.5:7b\n  port: " + freePort() + "\n",
+        entry("main-model", "main.gguf", Ports.free(), null)
+            + "- id: ollama-down\n  type: ollama\n  path: qwen2.5:7b\n  port: " + Ports.free() + "\n",
         "main_llm_local: main-model"), Map.of());
     TestHttp http = new TestHttp(vertx, gw.port());
     awaitState(http, "main-model", "running");

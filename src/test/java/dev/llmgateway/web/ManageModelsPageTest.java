@@ -1,5 +1,6 @@
 package dev.llmgateway.web;
 
+import dev.llmgateway.testing.Ports;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,7 +17,6 @@ import dev.llmgateway.testing.TestHttp;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -132,7 +132,7 @@ class ManageModelsPageTest {
         main_llm_cloud: cloud_models/OpenAI-GPT4o
         embedding_llm: local_models/%4$s
         """.formatted(ollama.port(), llamaServer, gatewayExtra.indent(2).stripTrailing(), EMBEDDER,
-        freePort(), freePort(), moreModels.indent(2).stripTrailing()), Map.of(), node);
+        Ports.free(), Ports.free(), moreModels.indent(2).stripTrailing()), Map.of(), node);
     http = new TestHttp(vertx, gateway.port());
   }
 
@@ -158,11 +158,6 @@ class ManageModelsPageTest {
     assertEquals("yes", browser.script("return window.__sameDocument;"), "the page reloaded");
   }
 
-  private static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
 
   @Test
   void listsEveryModelWithItsStateRolesAndLogsAndControlsTheServersItRuns(Vertx vertx) throws Exception {
@@ -216,7 +211,7 @@ class ManageModelsPageTest {
 
   @Test
   void showsEachServerOfAPooledEntryAndFollowsOneThatGoesDown(Vertx vertx) throws Exception {
-    int dead = freePort(); // nothing listens there
+    int dead = Ports.free(); // nothing listens there
     startGateway(vertx, "", """
         - id: Ollama-pool
           type: ollama
@@ -276,7 +271,7 @@ class ManageModelsPageTest {
   @Test
   void namesThisClusterNodeAndTheNodesEachLlamaCppModelIsLoadedOn() throws Exception {
     // A real cluster of one (Hazelcast on loopback): /admin/models then has "node" and "nodes".
-    int clusterPort = freePort();
+    int clusterPort = Ports.free();
     Vertx clustered = Async.await("a one-node cluster", ClusteredVertx.start(new ClusterSettings(true,
         List.of("127.0.0.1:" + clusterPort), null, clusterPort), "llm.yml"), Duration.ofSeconds(90));
     try {
